@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layers (each may import only the ones above it):
+//   TokenLabCore   virtual clock, (time, sequence) event queue, seeded random streams
+//   TokenLabTokens JWS/JWT encode, sign, verify, decode, forge; JWK; time is passed in
+//   TokenLabWorld  parties, policy, command language, interpreter, trace model
+//   tokenlab       the executable: argument parsing, files, stdout, wall-clock timing
+let package = Package(
+    name: "tokenlab",
+    products: [
+        .executable(name: "tokenlab", targets: ["tokenlab"]),
+        .library(name: "TokenLabWorld", targets: ["TokenLabWorld"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+    ],
+    targets: [
+        .target(
+            name: "TokenLabCore",
+            dependencies: [.product(name: "HeapModule", package: "swift-collections")]
+        ),
+        .target(
+            name: "TokenLabTokens",
+            dependencies: ["TokenLabCore", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "TokenLabWorld",
+            dependencies: ["TokenLabCore", "TokenLabTokens"]
+        ),
+        // GNU readline for the REPL (libreadline-dev).
+        .systemLibrary(
+            name: "CReadline",
+            providers: [.apt(["libreadline-dev"])]
+        ),
+        .executableTarget(
+            name: "tokenlab",
+            dependencies: [
+                "TokenLabWorld",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "TokenLabCoreTests", dependencies: ["TokenLabCore"]),
+        .testTarget(
+            name: "TokenLabTokensTests",
+            dependencies: ["TokenLabTokens", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(name: "TokenLabWorldTests", dependencies: ["TokenLabWorld"]),
+        .testTarget(name: "tokenlabTests", dependencies: ["tokenlab"]),
+    ]
+)

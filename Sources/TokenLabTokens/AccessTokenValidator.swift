@@ -1,0 +1,228 @@
+import TokenLabCore
+
+/// What a resource server checks in an access token (RFC 9068 §4, RFC 8725).
+public struct ValidationRules: Sendable {
+    public var issuer: String
+    public var audience: String
+    public var checksIssuer = true
+    public var checksAudience = true
+    public var checksType = true
+    /// Exact `alg` names accepted. Listing `none` reproduces the classic
+    /// flaw, including case variants such as `None` (RFC 8725 §2.1).
+    public var allowedAlgorithms: [String] = ["HS256"]
+    public var leeway: Duration = .zero
+    public var keys: [HS256Key]
+
+    public init(issuer: String, audience: String, keys: [HS256Key]) {
+        self.issuer = issuer
+        self.audience = audience
+        self.keys = keys
+    }
+}
+
+/// The claims of an access token that passed every check.
+public struct AccessTokenClaims: Sendable, Equatable {
+    public var subject: String = ""
+    public var clientID: String = ""
+    public var tokenID: String = ""
+    public var sessionID: String = ""
+    public var role: String = ""
+    public var scope: String = ""
+    public var expiresAt: Int64 = 0
+    public var issuedAt: Int64 = 0
+    public var notBefore: Int64?
+    public var usedAlgorithmNone = false
+
+    public func hasScope(_ needed: String) -> Bool {
+        scope.split(separator: " ").contains(Substring(needed))
+    }
+}
+
+public enum ValidationVerdict: Sendable, Equatable {
+    case valid(AccessTokenClaims)
+    case rejected(TokenRejection)
+}
+
+/// Validates compact JWS access tokens without a JWT library on the hot
+/// path: decoding into stack buffers, one keyed HMAC, one pass over the
+/// claims. Order of checks follows RFC 8725 §3: algorithm first, then the
+/// signature, then the claims.
+public struct AccessTokenValidator: Sendable {
+    public var rules: ValidationRules {
+        didSet { prepare() }
+    }
+    private var issuerBytes: [UInt8] = []
+    private var audienceBytes: [UInt8] = []
+    private var acceptsNone = false
+
+    public init(rules: ValidationRules) {
+        self.rules = rules
+        prepare()
+    }
+
+    private mutating func prepare() {
+        issuerBytes = Array(rules.issuer.utf8)
+        audienceBytes = Array(rules.audience.utf8)
+        acceptsNone = rules.allowedAlgorithms.contains("none")
+    }
+
+    public func validate(_ token: String, now: VirtualTime, epoch: Int64) -> ValidationVerdict {
+        var token = token
+        return token.withUTF8 { validate(bytes: $0, now: now, epoch: epoch) }
+    }
+
+    private func validate(bytes: UnsafeBufferPointer<UInt8>, now: VirtualTime, epoch: Int64) -> ValidationVerdict {
+        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
+              let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
+              !bytes[(secondDot + 1)...].contains(UInt8(ascii: "."))
+        else { return .rejected(.malformed("not three dot-separated parts")) }
+        let headerPart = UnsafeBufferPointer(rebasing: bytes[0..<firstDot])
+        let payloadPart = UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])
+        let signaturePart = UnsafeBufferPointer(rebasing: bytes[(secondDot + 1)...])
+        let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[0..<secondDot]))
+
+        let header: HeaderFacts
+        switch Base64URL.decodeScratch(headerPart, { HeaderFacts.read($0) }) {
+        case .some(.some(let facts)): header = facts
+        case .some(.none): return .rejected(.malformed("header is not a JSON object"))
+        case .none: return .rejected(.malformed("header is not base64url"))
+        }
+
+        // 1. Algorithm (RFC 8725 §3.1): exact match against the allow-list.
+        let isNone = header.alg.lowercased() == "none"
+        if isNone {
+            guard acceptsNone else { return .rejected(.algorithmNotAllowed(header.alg)) }
+        } else if !rules.allowedAlgorithms.contains(header.alg) || header.alg != "HS256" {
+            return .rejected(.algorithmNotAllowed(header.alg))
+        }
+        // 2. Explicit typing (RFC 9068 §4 / RFC 8725 §3.11).
+        if rules.checksType {
+            let typ = header.typ?.lowercased()
+            guard typ == "at+jwt" || typ == "application/at+jwt" else { return .rejected(.wrongType(header.typ)) }
+        }
+        // 3. Signature.
+        if !isNone {
+            let key: HS256Key?
+            if let kid = header.kid { key = rules.keys.first(where: { $0.kid == kid }) }
+            else { key = rules.keys.count == 1 ? rules.keys.first : nil }
+            guard let key else { return .rejected(.unknownKey(header.kid)) }
+            let verified = Base64URL.decodeScratch(signaturePart) { signature in
+                key.isValidSignature(UnsafeRawBufferPointer(signature), for: signingInput)
+            }
+            guard verified == true else { return .rejected(.badSignature) }
+        }
+        // 4. Claims.
+        let facts: ClaimFacts?? = Base64URL.decodeScratch(payloadPart) { payload in
+            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes)
+        }
+        guard let decoded = facts else { return .rejected(.malformed("payload is not base64url")) }
+        guard var claims = decoded else { return .rejected(.malformed("payload is not a JSON object")) }
+        guard let exp = claims.exp else { return .rejected(.missingClaim("exp")) }
+        let leeway = rules.leeway.milliseconds
+        let expiresAt = VirtualTime.fromUnixSeconds(exp, epoch: epoch)
+        if now.milliseconds >= expiresAt.milliseconds + leeway {
+            return .rejected(.expired(ago: now - expiresAt))
+        }
+        if let nbf = claims.nbf {
+            let start = VirtualTime.fromUnixSeconds(nbf, epoch: epoch)
+            if now.milliseconds + leeway < start.milliseconds { return .rejected(.notYetValid(for: start - now)) }
+        }
+        if rules.checksIssuer && !claims.issuerMatches { return .rejected(.wrongIssuer) }
+        if rules.checksAudience && !claims.audienceMatches { return .rejected(.wrongAudience) }
+        claims.validated.expiresAt = exp
+        claims.validated.notBefore = claims.nbf
+        claims.validated.usedAlgorithmNone = isNone
+        return .valid(claims.validated)
+    }
+}
+
+/// The header members the validator needs.
+struct HeaderFacts {
+    var alg = ""
+    var typ: String?
+    var kid: String?
+
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> HeaderFacts? {
+        var facts = HeaderFacts()
+        var sawAlg = false
+        let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
+            guard case .string(let text) = value else { return }
+            if key.equals("alg") { facts.alg = text.string; sawAlg = true }
+            else if key.equals("typ") { facts.typ = text.string }
+            else if key.equals("kid") { facts.kid = text.string }
+        }
+        switch result {
+        case .done: return sawAlg ? facts : nil
+        case .malformed: return nil
+        case .needsFullParser:
+            guard let json = try? JSONValue.parse(Array(bytes)), let alg = json["alg"]?.stringValue else { return nil }
+            return HeaderFacts(alg: alg, typ: json["typ"]?.stringValue, kid: json["kid"]?.stringValue)
+        }
+    }
+}
+
+/// The claims the validator needs, with issuer and audience compared in place.
+struct ClaimFacts {
+    var exp: Int64?
+    var nbf: Int64?
+    var issuerMatches = false
+    var audienceMatches = false
+    var validated = AccessTokenClaims()
+
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, issuer: [UInt8], audience: [UInt8]) -> ClaimFacts? {
+        var facts = ClaimFacts()
+        let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
+            switch value {
+            case .integer(let n):
+                if key.equals("exp") { facts.exp = n }
+                else if key.equals("nbf") { facts.nbf = n }
+                else if key.equals("iat") { facts.validated.issuedAt = n }
+            case .string(let text):
+                if key.equals("sub") { facts.validated.subject = text.string }
+                else if key.equals("iss") { facts.issuerMatches = text.equals(issuer) }
+                else if key.equals("aud") { facts.audienceMatches = text.equals(audience) }
+                else if key.equals("jti") { facts.validated.tokenID = text.string }
+                else if key.equals("sid") { facts.validated.sessionID = text.string }
+                else if key.equals("role") { facts.validated.role = text.string }
+                else if key.equals("scope") { facts.validated.scope = text.string }
+                else if key.equals("client_id") { facts.validated.clientID = text.string }
+            case .stringArray:
+                if key.equals("aud") { facts.audienceMatches = false; facts.needsFullAudience = true }
+            case .other:
+                break
+            }
+        }
+        switch result {
+        case .done where !facts.needsFullAudience: return facts
+        case .malformed: return nil
+        case .done, .needsFullParser:
+            guard let json = try? JSONValue.parse(Array(bytes)) else { return nil }
+            return ClaimFacts(json: json, issuer: String(decoding: issuer, as: UTF8.self),
+                              audience: String(decoding: audience, as: UTF8.self))
+        }
+    }
+
+    private var needsFullAudience = false
+
+    init() {}
+
+    /// The slow path, for payloads with escapes, arrays or nesting.
+    init?(json: JSONValue, issuer: String, audience: String) {
+        guard case .object = json else { return nil }
+        exp = json["exp"]?.intValue
+        nbf = json["nbf"]?.intValue
+        issuerMatches = json["iss"]?.stringValue == issuer
+        switch json["aud"] {
+        case .string(let aud): audienceMatches = aud == audience
+        case .array(let items): audienceMatches = items.contains(.string(audience))
+        default: audienceMatches = false
+        }
+        validated.subject = json["sub"]?.stringValue ?? ""
+        validated.tokenID = json["jti"]?.stringValue ?? ""
+        validated.sessionID = json["sid"]?.stringValue ?? ""
+        validated.role = json["role"]?.stringValue ?? ""
+        validated.scope = json["scope"]?.stringValue ?? ""
+        validated.clientID = json["client_id"]?.stringValue ?? ""
+        validated.issuedAt = json["iat"]?.intValue ?? 0
+    }
+}

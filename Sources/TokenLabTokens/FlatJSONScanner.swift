@@ -1,0 +1,114 @@
+/// Reads the top-level members of a small JSON object in place, without
+/// building strings or arrays: the resource server's hot path validates
+/// every request with it. Anything unusual (escapes, nesting other than an
+/// array of plain strings, fractions) reports `needsFullParser`, and the
+/// caller falls back to `JSONValue.parse`, so odd tokens are still judged
+/// correctly, just more slowly.
+struct FlatJSONScanner {
+    enum Value {
+        case string(UnsafeBufferPointer<UInt8>)
+        case integer(Int64)
+        case stringArray(UnsafeBufferPointer<UInt8>) // the raw text between [ and ]
+        case other
+    }
+
+    enum Result { case done, needsFullParser, malformed }
+
+    /// Calls `body` with each member's raw key bytes and value.
+    static func forEachMember(
+        in bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>, Value) -> Void
+    ) -> Result {
+        var i = 0
+        let n = bytes.count
+        func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        // A plain string: no escapes, no control characters.
+        func plainString() -> UnsafeBufferPointer<UInt8>? {
+            guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            let start = i + 1
+            var j = start
+            while j < n, bytes[j] != UInt8(ascii: "\"") {
+                if bytes[j] == UInt8(ascii: "\\") || bytes[j] < 0x20 { return nil }
+                j += 1
+            }
+            guard j < n else { return nil }
+            i = j + 1
+            return UnsafeBufferPointer(rebasing: bytes[start..<j])
+        }
+        skipSpace()
+        guard i < n, bytes[i] == UInt8(ascii: "{") else { return .malformed }
+        i += 1
+        skipSpace()
+        if i < n, bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .malformed }
+        while true {
+            skipSpace()
+            guard let key = plainString() else { return .needsFullParser }
+            skipSpace()
+            guard i < n, bytes[i] == UInt8(ascii: ":") else { return .needsFullParser }
+            i += 1
+            skipSpace()
+            guard i < n else { return .needsFullParser }
+            switch bytes[i] {
+            case UInt8(ascii: "\""):
+                guard let value = plainString() else { return .needsFullParser }
+                body(key, .string(value))
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                var negative = false
+                if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+                var value: Int64 = 0
+                var digits = 0
+                while i < n, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
+                    guard digits < 18 else { return .needsFullParser }
+                    value = value * 10 + Int64(bytes[i] - UInt8(ascii: "0"))
+                    digits += 1
+                    i += 1
+                }
+                guard digits > 0 else { return .malformed }
+                if i < n, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") { return .needsFullParser }
+                body(key, .integer(negative ? -value : value))
+            case UInt8(ascii: "["):
+                let start = i + 1
+                i += 1
+                while true {
+                    skipSpace()
+                    if i < n, bytes[i] == UInt8(ascii: "]") { break }
+                    guard plainString() != nil else { return .needsFullParser }
+                    skipSpace()
+                    if i < n, bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    guard i < n, bytes[i] == UInt8(ascii: "]") else { return .needsFullParser }
+                    break
+                }
+                body(key, .stringArray(UnsafeBufferPointer(rebasing: bytes[start..<i])))
+                i += 1
+            default:
+                return .needsFullParser
+            }
+            skipSpace()
+            guard i < n else { return .malformed }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .malformed }
+            return .malformed
+        }
+    }
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    func equals(_ text: StaticString) -> Bool {
+        guard count == text.utf8CodeUnitCount else { return false }
+        return memcmp(baseAddress, text.utf8Start, count) == 0
+    }
+
+    func equals(_ bytes: [UInt8]) -> Bool {
+        guard count == bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { memcmp(baseAddress, $0.baseAddress, count) == 0 }
+    }
+
+    var string: String { String(decoding: self, as: UTF8.self) }
+}
+
+@inline(__always)
+private func memcmp(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
+    guard n > 0, let a, let b else { return 0 }
+    for k in 0..<n where a[k] != b[k] { return a[k] < b[k] ? -1 : 1 }
+    return 0
+}

@@ -1,0 +1,79 @@
+import Testing
+@testable import TokenLabCore
+
+/// Like swift-nio's EmbeddedEventLoop: work runs by ready time, then in the
+/// order it was scheduled; nothing runs past the time it is told.
+@Suite struct EventQueueTests {
+    @Test func sameTimeRunsInInsertionOrderAndEarlierTimesFirst() {
+        var queue = EventQueue<String>()
+        for i in 0..<50 { queue.schedule("t10-\(i)", at: VirtualTime(milliseconds: 10)) }
+        queue.schedule("t5", at: VirtualTime(milliseconds: 5))
+        queue.schedule("t10-last", at: VirtualTime(milliseconds: 10))
+        var order: [String] = []
+        while let entry = queue.popNext(notAfter: VirtualTime(milliseconds: 100)) { order.append(entry.payload) }
+        #expect(order == ["t5"] + (0..<50).map { "t10-\($0)" } + ["t10-last"])
+    }
+
+    @Test func nothingRunsPastTheLimit() {
+        var queue = EventQueue<Int>()
+        queue.schedule(1, at: VirtualTime(milliseconds: 10))
+        queue.schedule(2, at: VirtualTime(milliseconds: 11))
+        #expect(queue.popNext(notAfter: VirtualTime(milliseconds: 9)) == nil)
+        #expect(queue.popNext(notAfter: VirtualTime(milliseconds: 10))?.payload == 1)
+        #expect(queue.popNext(notAfter: VirtualTime(milliseconds: 10)) == nil)
+        #expect(queue.count == 1)
+    }
+}
+
+@Suite struct RandomStreamTests {
+    @Test func sameSeedAndNameGiveTheSameSequence() {
+        var a = RandomStream(seed: 42, name: "auth")
+        var b = RandomStream(seed: 42, name: "auth")
+        #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
+    }
+
+    @Test func streamsAreIndependentOfEachOther() {
+        var auth = RandomStream(seed: 42, name: "auth")
+        var attacker = RandomStream(seed: 42, name: "attacker")
+        #expect(auth.next() != attacker.next())
+        var other = RandomStream(seed: 43, name: "auth")
+        var again = RandomStream(seed: 42, name: "auth")
+        #expect(other.next() != again.next())
+    }
+
+    @Test func knownFirstOutputsPinTheAlgorithm() {
+        // SplitMix64 from state 0 (reference values from Vigna's splitmix64.c).
+        var mixer = SplitMix64(state: 0)
+        #expect(mixer.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(mixer.next() == 0x6E78_9E6A_A1B9_65F4)
+    }
+
+    @Test func boundedDrawsStayInRange() {
+        var random = RandomStream(seed: 1, name: "x")
+        for bound in [1, 2, 3, 7, 30_000, UInt64.max] as [UInt64] {
+            for _ in 0..<1000 { #expect(random.next(below: bound) < bound) }
+        }
+    }
+}
+
+@Suite struct DurationTests {
+    @Test func parsesTheUnitsTheCommandLanguageUses() {
+        #expect(Duration(parsing: "250ms") == .milliseconds(250))
+        #expect(Duration(parsing: "90s") == .seconds(90))
+        #expect(Duration(parsing: "5m") == .minutes(5))
+        #expect(Duration(parsing: "2h") == .hours(2))
+        #expect(Duration(parsing: "30d") == .days(30))
+        #expect(Duration(parsing: "1h30m") == .minutes(90))
+        for bad in ["", "5", "m", "-5m", "1.5h", "5 m", "5mm", "99999999999999d"] {
+            #expect(Duration(parsing: bad) == nil, "\(bad)")
+        }
+    }
+
+    @Test func printsTheShortestExactSpelling() {
+        #expect(Duration.seconds(90).text == "1m30s")
+        #expect(Duration.milliseconds(20).text == "20ms")
+        #expect(Duration.days(1).text == "1d")
+        #expect(VirtualTime(milliseconds: 300_020).clockText == "00:05:00.020")
+        #expect(VirtualTime(milliseconds: 90_000_000).shortClockText == "1d 01:00:00")
+    }
+}
