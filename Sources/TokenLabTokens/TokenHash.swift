@@ -1,0 +1,34 @@
+import Crypto
+
+/// The SHA-256 of an opaque token: what the auth server stores instead of
+/// the token itself (RFC 6819 §5.1.4.1.3), so a leaked table yields nothing usable.
+public struct TokenHash: Hashable, Sendable, CustomStringConvertible {
+    public let words: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(of token: String) {
+        var copy = token
+        let digest = copy.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        words = digest.withUnsafeBytes { raw in
+            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        }
+    }
+
+    public static func == (a: TokenHash, b: TokenHash) -> Bool { a.words == b.words }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(words.0) }
+
+    /// Lowercase hex of the 32 bytes, as an insider reading the table would see it.
+    public var description: String {
+        var out = ""
+        for word in [words.0, words.1, words.2, words.3] {
+            var w = word
+            for _ in 0..<8 {
+                let byte = UInt8(truncatingIfNeeded: w)
+                out += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+                w >>= 8
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,85 @@
+import TokenLabCore
+
+/// Turns one line into a `Command`: syntax only. Names (users, tokens,
+/// policy keys) are checked by the interpreter against the world.
+public enum CommandParser {
+    public static let maximumLineLength = 4096
+
+    /// The words of a line, without its `#` comment.
+    public static func words(of line: String) -> [Substring] {
+        var words: [Substring] = []
+        for word in line.split(whereSeparator: { $0 == " " || $0 == "\t" }) {
+            if word.hasPrefix("#") { break }
+            words.append(word)
+        }
+        return words
+    }
+
+    /// Nil for a blank or comment-only line.
+    public static func parse(_ line: String) throws(CommandError) -> Command? {
+        guard line.utf8.count <= maximumLineLength else {
+            throw CommandError("line too long (\(line.utf8.count) bytes; at most \(maximumLineLength))")
+        }
+        if let bad = line.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+            throw CommandError("control character U+\(String(bad.value, radix: 16, uppercase: true)) in line")
+        }
+        let words = words(of: line).map(String.init)
+        guard let name = words.first else { return nil }
+        let args = Array(words.dropFirst())
+        guard let spec = CommandSpec.named(name) else {
+            var message = "unknown command '\(name)'"
+            if let guess = closest(to: name, among: CommandSpec.all.map(\.name)) { message += "; did you mean '\(guess)'?" }
+            throw CommandError(message + " (help lists them)")
+        }
+        let usage = CommandError("usage: \(spec.usage)")
+        switch (name, args.count) {
+        case ("login", 1): return .login(user: args[0])
+        case ("call", 3): return .call(user: args[0], method: args[1].uppercased(), path: args[2])
+        case ("refresh", 1): return .refresh(user: args[0], token: nil)
+        case ("refresh", 2): return .refresh(user: args[0], token: args[1])
+        case ("logout", 1): return .logout(user: args[0])
+        case ("revoke", 1): return .revoke(token: args[0])
+        case ("introspect", 1): return .introspect(token: args[0])
+        case ("advance", 1):
+            guard let duration = Duration(parsing: args[0]) else {
+                throw CommandError("advance: '\(args[0])' is not a duration (like 250ms, 90s, 5m, 2h, 30d); usage: \(spec.usage)")
+            }
+            return .advance(duration)
+        case ("advance", 3) where args[0] == "until" && args[2] == "expires":
+            return .advanceUntilExpiry(target: args[1])
+        case ("set", 2) where args[0] == "preset": return .setPreset(args[1])
+        case ("set", 2): return .set(key: args[0], value: args[1])
+        case ("policy", 0): return .policy
+        case ("policy", 1) where args[0] == "diff": return .policyDiff(preset: nil)
+        case ("policy", 2) where args[0] == "diff": return .policyDiff(preset: args[1])
+        case ("tokens", 0): return .tokens
+        case ("decode", 1): return .decode(token: args[0])
+        case ("keys", 0): return .keys
+        case ("status", 0): return .status
+        case ("help", 0): return .help(command: nil)
+        case ("help", 1): return .help(command: args[0])
+        default: throw usage
+        }
+    }
+
+    /// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.
+    public static func closest(to word: String, among candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, editDistance(word, $0)) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

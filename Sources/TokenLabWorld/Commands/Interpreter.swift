@@ -1,0 +1,89 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// What one line did: the events it caused and the lines to show, or the
+/// error that refused it (in which case nothing changed).
+public struct CommandResult: Sendable {
+    public var output: [String] = []
+    public var events: [TraceEvent] = []
+    public var error: CommandError?
+    public var isBlank = false
+}
+
+/// The one interpreter behind the REPL, scripts, lessons and replay.
+public final class Interpreter {
+    public let world: World
+
+    public init(world: World) { self.world = world }
+
+    public func execute(_ line: String) -> CommandResult {
+        let firstEvent = world.events.count
+        var result = CommandResult()
+        do {
+            guard let command = try CommandParser.parse(line) else {
+                result.isBlank = true
+                return result
+            }
+            let extra = try perform(command)
+            result.events = Array(world.events[firstEvent...])
+            result.output = result.events.map(\.line) + extra
+        } catch {
+            result.error = error
+        }
+        return result
+    }
+
+    private func perform(_ command: Command) throws(CommandError) -> [String] {
+        switch command {
+        case .login(let user): try world.login(user: user)
+        case .call(let user, let method, let path): try world.call(user: user, method: method, path: path)
+        case .refresh(let user, let token): try world.refresh(user: user, token: token)
+        case .logout(let user): try world.logout(user: user)
+        case .revoke(let token): try world.revoke(token: token)
+        case .introspect(let token): try world.introspect(token: token)
+        case .advance(let duration):
+            world.advance(by: duration)
+            return ["now \(world.now.clockText)"]
+        case .advanceUntilExpiry(let target):
+            let (id, at) = try world.expiry(of: target)
+            guard at > world.now else { return ["\(id) already expired at \(at.clockText)"] }
+            world.advance(to: at)
+            return ["now \(world.now.clockText): \(id) expired"]
+        case .set(let key, let value): return try set(key, value)
+        case .setPreset(let name):
+            guard let preset = Policy.preset(named: name) else {
+                throw CommandError("unknown preset '\(name)'; valid: \(Policy.presetNames.joined(separator: ", "))")
+            }
+            world.setPolicy(preset, presetName: name)
+            return ["policy is now the \(name) preset"]
+        case .policy: return PolicyView.table(world.policy, presetName: world.presetName)
+        case .policyDiff(let name):
+            let name = name ?? world.presetName
+            guard let preset = Policy.preset(named: name) else {
+                throw CommandError("unknown preset '\(name)'; valid: \(Policy.presetNames.joined(separator: ", "))")
+            }
+            return PolicyView.diff(world.policy, against: preset, named: name)
+        case .tokens: return world.tokenTable()
+        case .decode(let token): return try world.decode(token)
+        case .keys: return world.keysText()
+        case .status: return world.statusLines()
+        case .help(let name): return try HelpView.lines(for: name)
+        }
+        return []
+    }
+
+    private func set(_ key: String, _ value: String) throws(CommandError) -> [String] {
+        guard let policyKey = PolicyKey.named(key) else {
+            var message = "unknown policy key '\(key)'"
+            if let guess = CommandParser.closest(to: key, among: PolicyKey.all.map(\.name)) { message += "; did you mean '\(guess)'?" }
+            throw CommandError(message + "; valid: " + PolicyKey.all.map(\.name).joined(separator: ", ") + ", preset")
+        }
+        var policy = world.policy
+        guard policyKey.set(&policy, value) else {
+            throw CommandError("\(key) takes \(policyKey.accepts); got '\(value)'")
+        }
+        let before = policyKey.value(in: world.policy)
+        world.setPolicy(policy)
+        return ["\(key): \(before) -> \(policyKey.value(in: policy))"]
+    }
+}

@@ -1,0 +1,285 @@
+import TokenLabCore
+import TokenLabTokens
+
+public struct User: Sendable {
+    public let name: String
+    public let password: String
+    public let role: String
+    public let scope: String
+}
+
+/// An OAuth error response (RFC 6749 §5.2) with the rule behind it.
+public struct OAuthError: Sendable, Equatable {
+    public var status = 400
+    public var code = "invalid_grant"
+    public var description: String
+    public var rule: String
+}
+
+/// What a successful token request hands back (RFC 6749 §5.1).
+public struct IssuedTokens: Sendable {
+    public var access: String
+    public var accessTokenID: String
+    public var accessExpiresAt: VirtualTime
+    public var expiresIn: Int64
+    /// Nil when the refresh token is kept (no rotation): the client keeps its own.
+    public var refresh: String?
+    public var refreshExpiresAt: VirtualTime?
+    public var family: Int
+    /// Set when a rotated token was accepted inside the grace period.
+    public var acceptedInGrace = false
+}
+
+public enum TokenResult: Sendable {
+    case issued(IssuedTokens)
+    case refused(OAuthError)
+}
+
+/// A refresh family: every refresh token descended from one login.
+struct RefreshFamily {
+    let user: Int
+    let sessionID: String
+    let clientID: String
+    let rootIssuedAt: VirtualTime
+    /// Fixed at login: rotation never extends it.
+    let absoluteExpiry: VirtualTime
+    var generation = 0
+    var revoked: (at: VirtualTime, reason: String)?
+    /// Its records, oldest first; pruned once they expire on their own.
+    var records: [Int] = []
+}
+
+struct RefreshRecord {
+    let hash: TokenHash
+    let family: Int
+    let generation: Int
+    let issuedAt: VirtualTime
+    var expiresAt: VirtualTime
+    var rotatedAt: VirtualTime?
+}
+
+/// The state of a refresh token as the auth server sees it.
+public enum RefreshTokenState: String, Sendable {
+    case valid, expired, rotated, revoked, unknown
+}
+
+/// The authorization server: password and refresh grants, logout,
+/// revocation (RFC 7009) and introspection (RFC 7662).
+public final class AuthServer {
+    public static let issuer = "https://auth.tokenlab.test"
+    public static let apiAudience = "https://api.tokenlab.test"
+
+    public private(set) var keys: [HS256Key]
+    var users: [User]
+    var families: [RefreshFamily] = []
+    private var records: [RefreshRecord?] = []
+    private var freeRecords: [Int] = []
+    private var recordIndex: [TokenHash: Int] = [:]
+    private var familyBySession: [String: Int] = [:]
+    /// Revoked access-token ids with their expiry; consulted when the policy has a denylist.
+    private(set) var denylist: [String: Int64] = [:]
+    private var tokenIDs: RandomStream
+    private var refreshSecrets: RandomStream
+    private var sessionIDs: RandomStream
+    private var header: [UInt8]
+    private var validator: AccessTokenValidator
+
+    init(seed: UInt64, users: [User]) {
+        var keyStream = RandomStream(seed: seed, name: "auth.keys")
+        let key = HS256Key(kid: "k1", secret: keyStream.bytes(32))
+        keys = [key]
+        self.users = users
+        tokenIDs = RandomStream(seed: seed, name: "auth.jti")
+        refreshSecrets = RandomStream(seed: seed, name: "auth.refresh")
+        sessionIDs = RandomStream(seed: seed, name: "auth.sid")
+        header = Array(JSONValue.object(["alg": .string("HS256"), "typ": .string("at+jwt"), "kid": .string(key.kid)]).text.utf8)
+        var rules = ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys)
+        rules.checksAudience = false
+        validator = AccessTokenValidator(rules: rules)
+    }
+
+    var signingKey: HS256Key { keys[keys.count - 1] }
+
+    /// The verification keys as a JWK Set (RFC 7517 §5).
+    public var jwkSet: JSONValue { .object(["keys": .array(keys.map(\.jwk))]) }
+
+    func userIndex(named name: String) -> Int? { users.firstIndex(where: { $0.name == name }) }
+
+    // MARK: Grants
+
+    /// Resource owner password credentials grant (RFC 6749 §4.3).
+    func passwordGrant(user name: String, password: String, clientID: String, now: VirtualTime, policy: Policy) -> TokenResult {
+        guard let user = userIndex(named: name), users[user].password == password else {
+            return .refused(OAuthError(description: "wrong username or password", rule: "RFC 6749 §5.2"))
+        }
+        let sessionID = Base64URL.encode(sessionIDs.bytes(8))
+        let family = families.count
+        families.append(RefreshFamily(user: user, sessionID: sessionID, clientID: clientID,
+                                      rootIssuedAt: now, absoluteExpiry: now + policy.refreshTTL))
+        familyBySession[sessionID] = family
+        let refresh = issueRefreshToken(family: family, now: now, policy: policy)
+        return .issued(issueAccess(family: family, refresh: refresh, now: now, policy: policy))
+    }
+
+    /// Refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
+    func refreshGrant(token: String, now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
+        guard let index = recordIndex[TokenHash(of: token)], let record = records[index] else {
+            return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
+        }
+        let familyIndex = record.family
+        let family = families[familyIndex]
+        if let revoked = family.revoked {
+            return (.refused(OAuthError(description: "family fam\(familyIndex + 1) was revoked at \(revoked.at.clockText) (\(revoked.reason))",
+                                        rule: "RFC 6749 §5.2")), nil)
+        }
+        if let rotatedAt = record.rotatedAt {
+            let isPrevious = record.generation == family.generation - 1
+            if policy.reuseGrace.milliseconds > 0, isPrevious, now - rotatedAt <= policy.reuseGrace, now < record.expiresAt {
+                let refresh = rotate(family: familyIndex, now: now, policy: policy)
+                var issued = issueAccess(family: familyIndex, refresh: refresh, now: now, policy: policy)
+                issued.acceptedInGrace = true
+                return (.issued(issued), nil)
+            }
+            if policy.reuseDetection {
+                revokeFamily(familyIndex, at: now, reason: "reuse detected")
+                return (.refused(OAuthError(description: "refresh token reuse detected: it was rotated at \(rotatedAt.clockText); family fam\(familyIndex + 1) revoked",
+                                            rule: "RFC 9700 §4.14.2")), familyIndex)
+            }
+            return (.refused(OAuthError(description: "refresh token already rotated at \(rotatedAt.clockText)", rule: "RFC 9700 §4.14.2")), nil)
+        }
+        if now >= record.expiresAt {
+            let why = record.expiresAt == family.absoluteExpiry ? "absolute lifetime" : "idle timeout"
+            return (.refused(OAuthError(description: "refresh token expired \((now - record.expiresAt).text) ago (\(why))",
+                                        rule: "RFC 6749 §5.2, RFC 9700 §4.14.2")), nil)
+        }
+        if policy.rotation {
+            let refresh = rotate(family: familyIndex, now: now, policy: policy)
+            return (.issued(issueAccess(family: familyIndex, refresh: refresh, now: now, policy: policy)), nil)
+        }
+        // Kept token: sliding idle expiry, never past the family's absolute lifetime.
+        if let idle = policy.refreshIdle { records[index]?.expiresAt = min(now + idle, family.absoluteExpiry) }
+        return (.issued(issueAccess(family: familyIndex, refresh: nil, now: now, policy: policy)), nil)
+    }
+
+    private func rotate(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
+        for recordNumber in families[index].records where records[recordNumber]?.rotatedAt == nil {
+            records[recordNumber]?.rotatedAt = now
+        }
+        pruneExpiredRecords(family: index, now: now)
+        return issueRefreshToken(family: index, now: now, policy: policy)
+    }
+
+    /// Forgets records that have expired on their own: they would be refused anyway.
+    private func pruneExpiredRecords(family index: Int, now: VirtualTime) {
+        var kept: [Int] = []
+        for recordNumber in families[index].records {
+            guard let record = records[recordNumber] else { continue }
+            if record.expiresAt <= now, record.rotatedAt != nil {
+                recordIndex[record.hash] = nil
+                records[recordNumber] = nil
+                freeRecords.append(recordNumber)
+            } else {
+                kept.append(recordNumber)
+            }
+        }
+        families[index].records = kept
+    }
+
+    private func issueRefreshToken(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
+        let token = Base64URL.encode(refreshSecrets.bytes(16))
+        let family = families[index]
+        let expiresAt = policy.refreshIdle.map { min(now + $0, family.absoluteExpiry) } ?? family.absoluteExpiry
+        let record = RefreshRecord(hash: TokenHash(of: token), family: index, generation: family.generation + 1,
+                                   issuedAt: now, expiresAt: expiresAt, rotatedAt: nil)
+        families[index].generation += 1
+        let slot: Int
+        if let free = freeRecords.popLast() { records[free] = record; slot = free } else { records.append(record); slot = records.count - 1 }
+        recordIndex[record.hash] = slot
+        families[index].records.append(slot)
+        return (token, expiresAt)
+    }
+
+    private func issueAccess(family index: Int, refresh: (String, VirtualTime)?, now: VirtualTime, policy: Policy) -> IssuedTokens {
+        let family = families[index]
+        let user = users[family.user]
+        let jti = Base64URL.encode(tokenIDs.bytes(12))
+        let epoch = World.epoch
+        let iat = now.unixSeconds(epoch: epoch)
+        let exp = iat + policy.accessTTL.wholeSeconds
+        let claims = JSONValue.object([
+            "iss": .string(AuthServer.issuer), "sub": .string(user.name), "aud": .string(AuthServer.apiAudience),
+            "exp": .int(exp), "iat": .int(iat), "jti": .string(jti), "client_id": .string(family.clientID),
+            "role": .string(user.role), "scope": .string(user.scope), "sid": .string(family.sessionID),
+        ])
+        let access = JWS.sign(headerBytes: header, payloadBytes: Array(claims.text.utf8), key: signingKey)
+        return IssuedTokens(access: access, accessTokenID: jti, accessExpiresAt: VirtualTime.fromUnixSeconds(exp, epoch: epoch),
+                            expiresIn: exp - iat, refresh: refresh?.0, refreshExpiresAt: refresh?.1, family: index)
+    }
+
+    // MARK: Revocation, logout, introspection
+
+    func revokeFamily(_ index: Int, at now: VirtualTime, reason: String) {
+        guard families[index].revoked == nil else { return }
+        families[index].revoked = (now, reason)
+    }
+
+    /// RFC 7009 §2.1: revoking a refresh token ends its family; revoking an
+    /// access token denylists its `jti`. Unknown tokens are not an error (§2.2).
+    @discardableResult
+    func revoke(token: String, now: VirtualTime, policy: Policy, reason: String) -> (family: Int?, denylisted: String?) {
+        if let index = recordIndex[TokenHash(of: token)], let record = records[index] {
+            let alreadyRevoked = families[record.family].revoked != nil
+            revokeFamily(record.family, at: now, reason: reason)
+            return (alreadyRevoked ? nil : record.family, nil)
+        }
+        if policy.denylist, case .valid(let claims) = validator.validate(token, now: now, epoch: World.epoch) {
+            denylist[claims.tokenID] = claims.expiresAt
+            return (nil, claims.tokenID)
+        }
+        return (nil, nil)
+    }
+
+    func isDenylisted(_ tokenID: String) -> Bool { denylist[tokenID] != nil }
+
+    func family(forSession sessionID: String) -> Int? { familyBySession[sessionID] }
+
+    /// RFC 7662 §2.2: `active` plus the token's claims, or why it is inactive.
+    func introspect(token: String, now: VirtualTime, policy: Policy) -> (active: Bool, claims: AccessTokenClaims?, reason: String) {
+        if let index = recordIndex[TokenHash(of: token)], let record = records[index] {
+            let state = refreshState(record: record, now: now)
+            return (state == .valid, nil, "refresh token, \(state.rawValue)")
+        }
+        switch validator.validate(token, now: now, epoch: World.epoch) {
+        case .rejected(let rejection):
+            return (false, nil, rejection.description)
+        case .valid(let claims):
+            if isDenylisted(claims.tokenID) { return (false, claims, "revoked (denylisted)") }
+            if let family = familyBySession[claims.sessionID], let revoked = families[family].revoked {
+                return (false, claims, "its session fam\(family + 1) was revoked at \(revoked.at.clockText)")
+            }
+            return (true, claims, "active")
+        }
+    }
+
+    // MARK: For the world's narrator
+
+    func refreshState(of token: String, now: VirtualTime) -> RefreshTokenState {
+        guard let index = recordIndex[TokenHash(of: token)], let record = records[index] else { return .unknown }
+        return refreshState(record: record, now: now)
+    }
+
+    private func refreshState(record: RefreshRecord, now: VirtualTime) -> RefreshTokenState {
+        if families[record.family].revoked != nil { return .revoked }
+        if record.rotatedAt != nil { return .rotated }
+        if now >= record.expiresAt { return .expired }
+        return .valid
+    }
+
+    func familyIsRevoked(_ index: Int) -> Bool { families[index].revoked != nil }
+
+    /// Drops denylist entries whose tokens have expired anyway.
+    func pruneDenylist(now: VirtualTime) {
+        let nowSeconds = now.unixSeconds(epoch: World.epoch)
+        denylist = denylist.filter { $0.value > nowSeconds }
+    }
+}

@@ -1,0 +1,34 @@
+import TokenLabCore
+
+/// A user's device (a browser app): holds tokens where the policy says,
+/// refreshes once on 401, optionally ahead of expiry.
+final class Client {
+    let name: String
+    let user: String
+    let password: String
+    let clientID = "browser-app"
+    var access: String?
+    /// When the client believes its access token expires: receipt + `expires_in`.
+    var accessExpiresAt: VirtualTime?
+    var refresh: String?
+    /// Where the tokens were stored when they arrived.
+    var storage: TokenStorage = .localStorage
+    var busy = false
+    var family: Int?
+
+    init(name: String, user: String, password: String) {
+        self.name = name
+        self.user = user
+        self.password = password
+    }
+
+    func dropTokens() {
+        access = nil
+        accessExpiresAt = nil
+        refresh = nil
+        family = nil
+    }
+
+    /// How the access token travels: a header, or a cookie the browser attaches.
+    var carrier: String { storage == .cookie ? "Cookie" : "Bearer" }
+}

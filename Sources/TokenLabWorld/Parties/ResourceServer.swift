@@ -1,0 +1,115 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// A protected resource and what it takes to read it.
+public struct Resource: Sendable {
+    public let method: String
+    public let path: String
+    public let requiredScope: String?
+    public let requiredRole: String?
+    public let body: String
+
+    public static let catalog: [Resource] = [
+        Resource(method: "GET", path: "/orders", requiredScope: "orders:read", requiredRole: nil, body: "3 orders"),
+        Resource(method: "GET", path: "/profile", requiredScope: nil, requiredRole: nil, body: "profile"),
+        Resource(method: "GET", path: "/admin", requiredScope: "admin", requiredRole: "admin", body: "admin console"),
+    ]
+}
+
+/// The resource server's answer (RFC 6750 §3): 200, 401 with a
+/// `WWW-Authenticate` reason, 403 `insufficient_scope`, or 404.
+public struct APIResponse: Sendable, Equatable {
+    public var status: Int
+    public var error: String?
+    public var description: String
+    public var rule: String?
+    public var rejection: TokenRejection?
+
+    static func ok(_ body: String) -> APIResponse { APIResponse(status: 200, description: body) }
+
+    static func invalidToken(_ description: String, rule: String, rejection: TokenRejection? = nil) -> APIResponse {
+        APIResponse(status: 401, error: "invalid_token", description: description, rule: rule, rejection: rejection)
+    }
+
+    /// The header a real server would send with a 401 or 403.
+    public var wwwAuthenticate: String? {
+        guard status == 401 || status == 403 else { return nil }
+        guard let error else { return "Bearer realm=\"api\"" }
+        return "Bearer realm=\"api\", error=\"\(error)\", error_description=\"\(description)\""
+    }
+
+    public var summary: String {
+        var text = "\(status)"
+        if let error { text += " \(error): \(description)" } else { text += " " + description }
+        return text
+    }
+}
+
+/// The API: validates access tokens locally or by introspection, checks the
+/// denylist when the policy has one, and authorizes by scope and role.
+final class ResourceServer {
+    private(set) var validator: AccessTokenValidator
+    /// Introspection answers by token, kept for `introspection.cache`.
+    private var cache: [String: (active: Bool, claims: AccessTokenClaims?, reason: String, until: VirtualTime)] = [:]
+
+    init(keys: [HS256Key]) {
+        validator = AccessTokenValidator(rules: ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys))
+    }
+
+    func apply(_ policy: Policy, keys: [HS256Key]) {
+        var rules = ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys)
+        rules.checksIssuer = policy.checksIssuer
+        rules.checksAudience = policy.checksAudience
+        rules.checksType = policy.checksType
+        rules.allowedAlgorithms = policy.allowedAlgorithms
+        rules.leeway = policy.leeway
+        validator.rules = rules
+        if policy.validation == .local { cache.removeAll() }
+    }
+
+    static func resource(method: String, path: String) -> Resource? {
+        Resource.catalog.first(where: { $0.method == method && $0.path == path })
+    }
+
+    enum LocalCheck {
+        case accepted(AccessTokenClaims)
+        case refused(APIResponse)
+    }
+
+    /// Local validation (RFC 9068 §4) and the denylist.
+    func validateLocally(_ token: String?, now: VirtualTime, policy: Policy, auth: AuthServer) -> LocalCheck {
+        guard let token else {
+            return .refused(APIResponse(status: 401, description: "no token", rule: "RFC 6750 §3.1"))
+        }
+        switch validator.validate(token, now: now, epoch: World.epoch) {
+        case .rejected(let rejection):
+            return .refused(.invalidToken(rejection.description, rule: rejection.rule, rejection: rejection))
+        case .valid(let claims):
+            if policy.denylist, auth.isDenylisted(claims.tokenID) {
+                return .refused(.invalidToken("revoked (denylisted)", rule: "RFC 7009 §2.1"))
+            }
+            return .accepted(claims)
+        }
+    }
+
+    func cachedIntrospection(_ token: String, now: VirtualTime) -> (active: Bool, claims: AccessTokenClaims?, reason: String)? {
+        guard let hit = cache[token], now < hit.until else { return nil }
+        return (hit.active, hit.claims, hit.reason + " (cached)")
+    }
+
+    func remember(_ token: String, _ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), now: VirtualTime, policy: Policy) {
+        guard policy.introspectionCache.milliseconds > 0 else { return }
+        cache[token] = (answer.active, answer.claims, answer.reason, now + policy.introspectionCache)
+    }
+
+    /// Scope and role checks (RFC 6750 §3.1 `insufficient_scope`).
+    func authorize(_ claims: AccessTokenClaims, for resource: Resource) -> APIResponse {
+        if let scope = resource.requiredScope, !claims.hasScope(scope) {
+            return APIResponse(status: 403, error: "insufficient_scope", description: "needs scope \(scope)", rule: "RFC 6750 §3.1")
+        }
+        if let role = resource.requiredRole, claims.role != role {
+            return APIResponse(status: 403, error: "insufficient_scope", description: "needs role \(role)", rule: "RFC 6750 §3.1")
+        }
+        return .ok(resource.body)
+    }
+}

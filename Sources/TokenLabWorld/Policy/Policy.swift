@@ -1,0 +1,92 @@
+import TokenLabCore
+
+/// Where a client keeps its tokens; decides what XSS can read and how the
+/// access token travels (RFC 6750 §2.1 header, or a cookie).
+public enum TokenStorage: String, CaseIterable, Sendable {
+    case memory, localStorage, cookie
+}
+
+public enum SameSite: String, CaseIterable, Sendable {
+    case strict, lax, none
+}
+
+public enum ValidationMode: String, CaseIterable, Sendable {
+    case local, introspection
+}
+
+/// Every defence, as a named setting. Presets are values of this type.
+public struct Policy: Equatable, Sendable {
+    public var accessTTL: Duration = .minutes(15)
+    public var refreshTTL: Duration = .days(30)
+    public var refreshIdle: Duration? = nil
+    public var rotation = false
+    public var reuseDetection = false
+    public var reuseGrace: Duration = .zero
+    public var revokeOnLogout = true
+    public var denylist = false
+    public var validation: ValidationMode = .local
+    public var introspectionCache: Duration = .zero
+    public var leeway: Duration = .zero
+    public var checksIssuer = true
+    public var checksAudience = true
+    public var checksType = true
+    public var allowedAlgorithms: [String] = ["HS256"]
+    public var storage: TokenStorage = .localStorage
+    public var cookieHttpOnly = true
+    public var cookieSecure = true
+    public var cookieSameSite: SameSite = .strict
+    public var tls = true
+    public var latency: Duration = .milliseconds(20)
+    public var refreshAhead: Duration? = nil
+
+    public init() {}
+}
+
+extension Policy {
+    public static let presetNames = ["insecure", "baseline", "rotation", "bcp"]
+
+    public static func preset(named name: String) -> Policy? {
+        switch name {
+        case "insecure": .insecure
+        case "baseline": .baseline
+        case "rotation": .rotation
+        case "bcp": .bcp
+        default: nil
+        }
+    }
+
+    /// Everything off: long-lived tokens, no rotation, plain links, `alg: none` accepted.
+    public static var insecure: Policy {
+        var p = Policy()
+        p.accessTTL = .hours(24)
+        p.refreshTTL = .days(90)
+        p.revokeOnLogout = false
+        p.checksAudience = false
+        p.checksType = false
+        p.allowedAlgorithms = ["HS256", "none"]
+        p.tls = false
+        return p
+    }
+
+    /// Short access tokens and full resource-server checks; refresh tokens not rotated.
+    public static var baseline: Policy { Policy() }
+
+    /// Baseline plus refresh rotation with reuse detection (RFC 9700 §4.14.2).
+    public static var rotation: Policy {
+        var p = Policy()
+        p.rotation = true
+        p.reuseDetection = true
+        return p
+    }
+
+    /// The OAuth 2.0 Security BCP and the browser-based-apps BCP, applied.
+    public static var bcp: Policy {
+        var p = rotation
+        p.accessTTL = .minutes(5)
+        p.refreshTTL = .hours(8)
+        p.refreshIdle = .hours(1)
+        p.storage = .cookie
+        p.denylist = true
+        return p
+    }
+}

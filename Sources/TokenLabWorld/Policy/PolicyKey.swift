@@ -1,0 +1,117 @@
+import TokenLabCore
+
+/// One named policy setting: how it reads, how it is set, what it defends.
+public struct PolicyKey: Sendable {
+    public let name: String
+    public let summary: String
+    public let rule: String
+    /// The values it accepts, for errors and completion: a list, or a description.
+    public let accepts: String
+    public let values: [String]
+    let get: @Sendable (Policy) -> String
+    let set: @Sendable (inout Policy, String) -> Bool
+
+    public func value(in policy: Policy) -> String { get(policy) }
+}
+
+extension PolicyKey {
+    static func duration(_ name: String, _ path: WritableKeyPath<Policy, Duration> & Sendable,
+                         _ summary: String, rule: String) -> PolicyKey {
+        PolicyKey(name: name, summary: summary, rule: rule, accepts: "a duration such as 250ms, 90s, 5m, 2h, 30d", values: [],
+                  get: { $0[keyPath: path].text },
+                  set: { policy, text in
+                      guard let d = Duration(parsing: text) else { return false }
+                      policy[keyPath: path] = d
+                      return true
+                  })
+    }
+
+    static func optionalDuration(_ name: String, _ path: WritableKeyPath<Policy, Duration?> & Sendable,
+                                 _ summary: String, rule: String) -> PolicyKey {
+        PolicyKey(name: name, summary: summary, rule: rule, accepts: "off or a duration such as 5m", values: ["off"],
+                  get: { $0[keyPath: path]?.text ?? "off" },
+                  set: { policy, text in
+                      if text == "off" { policy[keyPath: path] = nil; return true }
+                      guard let d = Duration(parsing: text), d.milliseconds > 0 else { return false }
+                      policy[keyPath: path] = d
+                      return true
+                  })
+    }
+
+    static func flag(_ name: String, _ path: WritableKeyPath<Policy, Bool> & Sendable,
+                     _ summary: String, rule: String) -> PolicyKey {
+        PolicyKey(name: name, summary: summary, rule: rule, accepts: "on or off", values: ["on", "off"],
+                  get: { $0[keyPath: path] ? "on" : "off" },
+                  set: { policy, text in
+                      switch text {
+                      case "on": policy[keyPath: path] = true
+                      case "off": policy[keyPath: path] = false
+                      default: return false
+                      }
+                      return true
+                  })
+    }
+
+    static func choice<E: RawRepresentable & CaseIterable>(
+        _ name: String, _ path: WritableKeyPath<Policy, E> & Sendable, _ summary: String, rule: String
+    ) -> PolicyKey where E.RawValue == String {
+        let values = E.allCases.map(\.rawValue)
+        return PolicyKey(name: name, summary: summary, rule: rule, accepts: values.joined(separator: ", "), values: values,
+                         get: { $0[keyPath: path].rawValue },
+                         set: { policy, text in
+                             guard let value = E(rawValue: text) else { return false }
+                             policy[keyPath: path] = value
+                             return true
+                         })
+    }
+
+    /// The catalog, in the order `policy` prints it.
+    public static let all: [PolicyKey] = [
+        .duration("access.ttl", \.accessTTL, "lifetime of an access token", rule: "RFC 9700 §4.14, RFC 6819 §5.1.5.3"),
+        .duration("refresh.ttl", \.refreshTTL, "absolute lifetime of a refresh family, from login", rule: "RFC 9700 §4.14.2"),
+        .optionalDuration("refresh.idle", \.refreshIdle, "a refresh token unused this long expires", rule: "RFC 9700 §4.14.2"),
+        .flag("refresh.rotation", \.rotation, "each refresh returns a new refresh token", rule: "RFC 9700 §4.14.2, OAuth 2.1 §4.3.1"),
+        .flag("refresh.reuse_detection", \.reuseDetection, "reuse of a rotated token revokes its family", rule: "RFC 9700 §4.14.2"),
+        .duration("refresh.grace", \.reuseGrace, "the previous token is still accepted this long", rule: "RFC 9700 §4.14.2"),
+        .flag("logout.revoke", \.revokeOnLogout, "logout revokes the refresh family", rule: "RFC 7009 §2.1"),
+        .flag("denylist", \.denylist, "the API refuses access tokens revoked before expiry", rule: "RFC 7009 §2.1, RFC 6819 §5.1.5.3"),
+        .choice("validation", \.validation, "the API validates locally or asks the auth server", rule: "RFC 9068 §4, RFC 7662 §2"),
+        .duration("introspection.cache", \.introspectionCache, "how long the API caches an introspection answer", rule: "RFC 7662 §4"),
+        .duration("leeway", \.leeway, "clock-skew allowance on exp and nbf", rule: "RFC 7519 §4.1.4"),
+        .flag("check.iss", \.checksIssuer, "the API checks the issuer", rule: "RFC 9068 §4"),
+        .flag("check.aud", \.checksAudience, "the API checks the audience", rule: "RFC 9068 §4, RFC 8725 §3.9"),
+        .flag("check.typ", \.checksType, "the API requires typ at+jwt", rule: "RFC 9068 §4, RFC 8725 §3.11"),
+        PolicyKey(name: "algs", summary: "signature algorithms the API accepts", rule: "RFC 8725 §3.1",
+                  accepts: "HS256 or HS256,none", values: ["HS256", "HS256,none"],
+                  get: { $0.allowedAlgorithms.joined(separator: ",") },
+                  set: { policy, text in
+                      let algs = text.split(separator: ",").map(String.init)
+                      guard !algs.isEmpty, algs.allSatisfy({ $0 == "HS256" || $0 == "none" }),
+                            Set(algs).count == algs.count else { return false }
+                      policy.allowedAlgorithms = algs
+                      return true
+                  }),
+        .choice("storage", \.storage, "where the browser keeps its tokens", rule: "OAuth browser-based-apps BCP §8"),
+        .flag("cookie.httponly", \.cookieHttpOnly, "script cannot read the token cookie", rule: "browser-based-apps BCP §6.1.3.2"),
+        .flag("cookie.secure", \.cookieSecure, "the token cookie is only sent over TLS", rule: "RFC 6265 §4.1.2.5"),
+        .choice("cookie.samesite", \.cookieSameSite, "cross-site requests carry the cookie or not", rule: "RFC 6265bis §5.6.7"),
+        .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.4, RFC 6750 §5.3"),
+        .duration("latency", \.latency, "one-way network latency of every link", rule: ""),
+        .optionalDuration("client.refresh_ahead", \.refreshAhead, "the client refreshes before use when expiry is this close", rule: "RFC 6749 §6"),
+    ]
+
+    public static func named(_ name: String) -> PolicyKey? { all.first(where: { $0.name == name }) }
+}
+
+extension Policy {
+    /// Keys whose values differ between two policies, in catalog order.
+    public func differences(from other: Policy) -> [(key: PolicyKey, mine: String, theirs: String)] {
+        PolicyKey.all.compactMap { key in
+            let mine = key.value(in: self), theirs = key.value(in: other)
+            return mine == theirs ? nil : (key, mine, theirs)
+        }
+    }
+
+    /// The policy as ordered `key: value` pairs, for trace headers.
+    public var settings: [(String, String)] { PolicyKey.all.map { ($0.name, $0.value(in: self)) } }
+}

@@ -1,0 +1,41 @@
+import TokenLabCore
+
+/// The narrator's book of every token minted, in order, with short ids.
+/// Servers keep their own state; this exists only to name and list tokens.
+struct TokenLedger {
+    enum Kind: String { case access, refresh }
+
+    struct Entry {
+        let id: String
+        let kind: Kind
+        let owner: String
+        let family: Int
+        let issuedAt: VirtualTime
+        let expiresAt: VirtualTime
+        let value: String
+    }
+
+    private(set) var entries: [Entry] = []
+    private var byValue: [String: Int] = [:]
+    private var accessCount = 0
+    private var refreshCount = 0
+
+    mutating func add(_ kind: Kind, value: String, owner: String, family: Int, issuedAt: VirtualTime, expiresAt: VirtualTime) -> String {
+        let id: String
+        switch kind {
+        case .access: accessCount += 1; id = "at\(accessCount)"
+        case .refresh: refreshCount += 1; id = "rt\(refreshCount)"
+        }
+        byValue[value] = entries.count
+        entries.append(Entry(id: id, kind: kind, owner: owner, family: family, issuedAt: issuedAt, expiresAt: expiresAt, value: value))
+        return id
+    }
+
+    func id(of value: String) -> String? { byValue[value].map { entries[$0].id } }
+
+    func entry(id: String) -> Entry? { entries.first(where: { $0.id == id }) }
+
+    func entry(value: String) -> Entry? { byValue[value].map { entries[$0] } }
+
+    var ids: [String] { entries.map(\.id) }
+}

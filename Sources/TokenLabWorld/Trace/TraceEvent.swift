@@ -1,0 +1,31 @@
+import TokenLabCore
+
+/// One thing that happened, as a value: printed as one line, written to the
+/// trace as one JSON object. Protocol outcomes (expired, revoked, reuse
+/// detected) are events like any other, never thrown errors.
+public struct TraceEvent: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case request, client, security, time
+    }
+
+    public var time: VirtualTime
+    public var sequence: Int
+    public var kind: Kind
+    public var from: String
+    public var to: String?
+    public var action: String
+    public var outcome: String
+    public var status: Int?
+    public var rule: String?
+    public var tokens: [String]
+
+    /// `00:05:00.020  alice.browser -> api  GET /orders  Bearer at3  401 invalid_token: expired 20ms ago  [RFC 7519 §4.1.4]`
+    public var line: String {
+        var text = time.clockText + "  " + from
+        if let to { text += " -> " + to }
+        text += "  " + action
+        if !outcome.isEmpty { text += "  " + outcome }
+        if let rule, !rule.isEmpty { text += "  [" + rule + "]" }
+        return text
+    }
+}

@@ -1,0 +1,96 @@
+import TokenLabCore
+import TokenLabTokens
+
+extension World {
+    /// Every token minted, in order: `tokens`.
+    func tokenTable() -> [String] {
+        guard !ledger.entries.isEmpty else { return ["no tokens yet (login USER mints some)"] }
+        let rows = ledger.entries.map { entry -> [String] in
+            [entry.id, entry.owner, entry.kind.rawValue, "fam\(entry.family + 1)", entry.issuedAt.clockText,
+             entry.expiresAt.clockText, state(of: entry), holders(of: entry.value)]
+        }
+        return TextTable.render(header: ["id", "owner", "kind", "family", "issued", "expires", "state", "held by"], rows: rows)
+    }
+
+    func state(of entry: TokenLedger.Entry) -> String {
+        switch entry.kind {
+        case .refresh:
+            let state = auth.refreshState(of: entry.value, now: now)
+            // Pruned records are ones that expired on their own.
+            return state == .unknown ? "expired" : state.rawValue
+        case .access:
+            if now >= entry.expiresAt + policy.leeway { return "expired" }
+            switch api.validateLocally(entry.value, now: now, policy: policy, auth: auth) {
+            case .refused(let response): return response.rejection?.code ?? "revoked"
+            case .accepted:
+                return auth.familyIsRevoked(entry.family) ? "valid (family revoked)" : "valid"
+            }
+        }
+    }
+
+    func holders(of value: String) -> String {
+        let names = clients.filter { $0.access == value || $0.refresh == value }.map { "\($0.name) (\($0.storage.rawValue))" }
+        return names.isEmpty ? "-" : names.joined(separator: ", ")
+    }
+
+    /// `decode`: header, claims with readable times, and what the API would say now.
+    func decode(_ reference: String) throws(CommandError) -> [String] {
+        let token = try tokenValue(reference)
+        let id = shortID(token)
+        if let entry = ledger.entry(value: token), entry.kind == .refresh {
+            return [
+                "\(id): an opaque refresh token (\(token.count) characters of base64url, 128 random bits; nothing to decode)",
+                "the auth server stores only its SHA-256: \(TokenHash(of: token))",
+                "family fam\(entry.family + 1), state \(state(of: entry)), expires \(entry.expiresAt.clockText)",
+            ]
+        }
+        let decoded: DecodedJWS
+        do { decoded = try DecodedJWS(token) } catch { throw CommandError("decode: \(reference) is not a JWS: \(error)") }
+        var lines = ["header:"] + decoded.header.prettyText.split(separator: "\n").map { "  " + $0 }
+        lines.append("claims:")
+        lines += decoded.payload.prettyText.split(separator: "\n").map { "  " + $0 }
+        for name in ["iat", "nbf", "exp"] {
+            if let seconds = decoded.payload[name]?.intValue { lines.append("  \(name) = \(expiryText(seconds))") }
+        }
+        let alg = decoded.header["alg"]?.stringValue ?? "(none given)"
+        let kid = decoded.header["kid"]?.stringValue
+        let input = Array(decoded.signingInput.utf8)
+        let verdict: String
+        if alg.lowercased() == "none" {
+            verdict = "alg \(alg): unsigned; only a server that accepts alg none would take it"
+        } else if let key = auth.keys.first(where: { $0.kid == kid }) ?? (kid == nil ? auth.keys.first : nil) {
+            let valid = input.withUnsafeBytes { i in decoded.signature.withUnsafeBytes { key.isValidSignature($0, for: i) } }
+            verdict = valid ? "valid \(alg) signature with key \(key.kid)" : "does NOT verify with key \(key.kid)"
+        } else {
+            verdict = "no key with kid \(kid ?? "-")"
+        }
+        lines.append("signature: \(verdict)")
+        switch api.validateLocally(token, now: now, policy: policy, auth: auth) {
+        case .accepted: lines.append("the API would accept it now")
+        case .refused(let response): lines.append("the API would refuse it now: \(response.summary) [\(response.rule ?? "")]")
+        }
+        return lines
+    }
+
+    func keysText() -> [String] {
+        auth.jwkSet.prettyText.split(separator: "\n").map(String.init)
+            + ["(a lab key: for HS256 the verification key is the signing secret, so real servers never publish it)"]
+    }
+
+    func statusLines() -> [String] {
+        let changed = policy.differences(from: Policy.preset(named: presetName) ?? policy).count
+        var lines = ["time \(now.clockText)  seed \(seed)  policy \(presetName)\(changed > 0 ? " (+\(changed) changes)" : "")  events \(events.count)  tokens \(ledger.entries.count)"]
+        for client in clients {
+            guard client.access != nil || client.refresh != nil else {
+                lines.append("\(client.name): not logged in")
+                continue
+            }
+            var text = "\(client.name): access \(shortID(client.access))"
+            if let expiry = client.accessExpiresAt { text += " (expires \(expiry.clockText) by its clock)" }
+            text += ", refresh \(shortID(client.refresh)) in \(client.storage.rawValue)"
+            if let family = client.family { text += ", fam\(family + 1) " + (auth.familyIsRevoked(family) ? "revoked" : "active") }
+            lines.append(text)
+        }
+        return lines
+    }
+}

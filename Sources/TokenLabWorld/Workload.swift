@@ -1,0 +1,48 @@
+import TokenLabCore
+
+/// The benchmark's workload, run by the same world code as every command:
+/// N clients each log in at a random moment in the first 30 s, then call
+/// `GET /orders` every 30 s. Access tokens live 5 minutes; the client
+/// refreshes (with rotation) at its first call after expiry; the API fully
+/// validates every token. Links have zero latency and nothing is recorded.
+public struct Workload: Sendable {
+    public var clients: Int
+    public var duration: Duration
+    public var seed: UInt64
+    public var callInterval = Duration.seconds(30)
+    public var loginWindow = Duration.seconds(30)
+
+    public init(clients: Int, duration: Duration, seed: UInt64) {
+        self.clients = clients
+        self.duration = duration
+        self.seed = seed
+    }
+
+    /// Rotation with reuse detection, a 5-minute access TTL, and a 1-hour idle
+    /// limit so rotated refresh records expire and are pruned as they would be.
+    public static var policy: Policy {
+        var policy = Policy.rotation
+        policy.accessTTL = .minutes(5)
+        policy.refreshIdle = .hours(1)
+        policy.refreshAhead = .zero
+        policy.latency = .zero
+        return policy
+    }
+
+    /// A world with the workload scheduled and recording off.
+    public func makeWorld() -> World {
+        let users = (1...max(1, clients)).map { User(name: "user\($0)", password: "pw\($0)", role: "user", scope: "orders:read") }
+        let world = World(seed: seed, users: users)
+        world.setPolicy(Workload.policy, presetName: "rotation")
+        world.isRecording = false
+        var random = RandomStream(seed: seed, name: "bench.logins")
+        let orders = Resource.catalog.firstIndex(where: { $0.path == "/orders" }) ?? 0
+        for client in 0..<users.count {
+            let loginAt = VirtualTime(milliseconds: Int64(random.next(below: UInt64(loginWindow.milliseconds))))
+            world.queue.schedule(.clientAction(client: client, action: .login), at: loginAt)
+            world.queue.schedule(.clientAction(client: client, action: .repeatCall(resource: orders, every: callInterval)),
+                                 at: loginAt + callInterval)
+        }
+        return world
+    }
+}

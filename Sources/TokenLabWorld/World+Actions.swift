@@ -1,0 +1,118 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// The actions a command can take. Each checks its inputs first and throws
+/// before changing anything, so a refused command leaves the world as it was.
+extension World {
+    public func login(user: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        send(.password, from: index, purpose: .login)
+        settle()
+    }
+
+    public func call(user: String, method: String, path: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        guard let resource = Resource.catalog.firstIndex(where: { $0.method == method && $0.path == path }) else {
+            let valid = Resource.catalog.map { "\($0.method) \($0.path)" }.joined(separator: ", ")
+            throw CommandError("unknown resource '\(method) \(path)'; valid: \(valid)")
+        }
+        startCall(client: index, resource: resource, isRetry: false)
+        settle()
+    }
+
+    /// Refreshes with the token the browser holds, or with `token` (a stale
+    /// copy, as a second tab or a restored backup would present it).
+    public func refresh(user: String, token reference: String? = nil) throws(CommandError) {
+        let index = try clientIndex(user)
+        if let reference {
+            let entry = try ledgerEntry(reference)
+            guard entry.kind == .refresh else { throw CommandError("\(reference) is an access token; refresh takes a refresh token (rt…)") }
+            send(.refresh(entry.value), from: index, purpose: .refresh(resume: nil, isRetry: false))
+        } else {
+            guard clients[index].refresh != nil else { throw CommandError("\(user) holds no refresh token; login \(user) first") }
+            startRefresh(client: index, resume: nil, isRetry: false)
+        }
+        settle()
+    }
+
+    public func logout(user: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        let client = clients[index]
+        guard client.refresh != nil || client.access != nil else { throw CommandError("\(user) is not logged in") }
+        let (refresh, access) = (client.refresh, client.access)
+        // The browser forgets its tokens at once, whatever the server does.
+        client.dropTokens()
+        send(.logout(refresh: refresh, access: access), from: index, purpose: .logout)
+        settle()
+    }
+
+    public func revoke(token reference: String) throws(CommandError) {
+        let entry = try ledgerEntry(reference)
+        guard let index = client(forUser: entry.owner) else { throw CommandError("no device holds \(reference)") }
+        send(.revoke(entry.value), from: index, purpose: .revoke)
+        settle()
+    }
+
+    /// Asks the auth server directly (RFC 7662), as the API would.
+    public func introspect(token reference: String) throws(CommandError) {
+        let token = try tokenValue(reference)
+        let answer = auth.introspect(token: token, now: now, policy: policy)
+        var outcome = "200 active: \(answer.active) (\(answer.reason))"
+        if answer.active, let claims = answer.claims {
+            outcome += " sub \(claims.subject), scope \(JSONValue.quoted(claims.scope)), exp \(expiryText(claims.expiresAt))"
+        }
+        record(.request, from: "api", to: "auth", "POST /introspect \(shortID(token))", outcome, status: 200,
+               rule: "RFC 7662 §2.2", tokens: [shortID(token)])
+    }
+
+    /// The instant `target` stops being accepted: `exp` plus leeway for an
+    /// access token, the refresh token's own expiry otherwise.
+    public func expiry(of target: String) throws(CommandError) -> (id: String, at: VirtualTime) {
+        let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
+        let entry: TokenLedger.Entry
+        if parts.count == 2, parts[1] == "access" || parts[1] == "refresh" {
+            let index = try clientIndex(parts[0])
+            let held = parts[1] == "access" ? clients[index].access : clients[index].refresh
+            guard let held, let found = ledger.entry(value: held) else {
+                throw CommandError("\(parts[0]) holds no \(parts[1]) token")
+            }
+            entry = found
+        } else if parts.count == 2 {
+            throw CommandError("expected USER.access or USER.refresh, got '\(target)'")
+        } else {
+            entry = try ledgerEntry(target)
+        }
+        let at = entry.kind == .access ? entry.expiresAt + policy.leeway : entry.expiresAt
+        return (entry.id, at)
+    }
+
+    // MARK: Lookups that name what is valid
+
+    func clientIndex(_ user: String) throws(CommandError) -> Int {
+        guard let index = client(forUser: user) else {
+            var message = "unknown user '\(user)'"
+            if let guess = CommandParser.closest(to: user, among: userNames) { message += "; did you mean '\(guess)'?" }
+            throw CommandError(message + "; valid: " + userNames.joined(separator: ", "))
+        }
+        return index
+    }
+
+    func ledgerEntry(_ id: String) throws(CommandError) -> TokenLedger.Entry {
+        guard let entry = ledger.entry(id: id) else {
+            let ids = ledger.ids
+            let listed = ids.isEmpty ? "none yet (login first)" : ids.suffix(12).joined(separator: ", ")
+            throw CommandError("unknown token '\(id)'; valid: \(listed)")
+        }
+        return entry
+    }
+
+    /// A short id, or a token pasted whole (containing a dot: a JWT).
+    func tokenValue(_ reference: String) throws(CommandError) -> String {
+        if reference.contains(".") { return reference }
+        return try ledgerEntry(reference).value
+    }
+
+    func expiryText(_ unixSeconds: Int64) -> String {
+        "\(unixSeconds) (\(VirtualTime.fromUnixSeconds(unixSeconds, epoch: World.epoch).clockText))"
+    }
+}

@@ -1,0 +1,287 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// What the event queue holds: small values naming an exchange or a client,
+/// so that running an event allocates nothing.
+enum Event {
+    case serverReceives(exchange: Int)
+    case authReceivesIntrospection(exchange: Int)
+    case apiReceivesIntrospection(exchange: Int)
+    case clientReceives(exchange: Int)
+    case clientAction(client: Int, action: ScheduledAction)
+}
+
+enum ScheduledAction {
+    case login
+    case repeatCall(resource: Int, every: Duration)
+}
+
+/// One request from a client and its response, crossing the network.
+struct Exchange {
+    enum Purpose {
+        case login
+        case call(resource: Int, isRetry: Bool)
+        case refresh(resume: Int?, isRetry: Bool)
+        case logout
+        case revoke
+    }
+
+    enum Request {
+        case password
+        case refresh(String)
+        case logout(refresh: String?, access: String?)
+        case revoke(String)
+        case api(resource: Int, token: String?)
+    }
+
+    enum Response {
+        case pending
+        case tokens(IssuedTokens)
+        case oauthError(OAuthError)
+        case revoked
+        case api(APIResponse)
+    }
+
+    let client: Int
+    let purpose: Purpose
+    let request: Request
+    var response: Response = .pending
+    var introspection: (active: Bool, claims: AccessTokenClaims?, reason: String)?
+}
+
+extension World {
+    // MARK: Sending
+
+    func send(_ request: Exchange.Request, from client: Int, purpose: Exchange.Purpose) {
+        let exchange = Exchange(client: client, purpose: purpose, request: request)
+        let index: Int
+        if let free = freeExchanges.popLast() { exchanges[free] = exchange; index = free }
+        else { exchanges.append(exchange); index = exchanges.count - 1 }
+        exchangesInFlight += 1
+        clients[client].busy = true
+        schedule(.serverReceives(exchange: index), after: policy.latency)
+    }
+
+    private func finish(_ index: Int) {
+        exchanges[index] = nil
+        freeExchanges.append(index)
+        exchangesInFlight -= 1
+    }
+
+    func dispatch(_ event: Event) {
+        switch event {
+        case .serverReceives(let index): serverReceives(index)
+        case .authReceivesIntrospection(let index): authReceivesIntrospection(index)
+        case .apiReceivesIntrospection(let index): apiReceivesIntrospection(index)
+        case .clientReceives(let index): clientReceives(index)
+        case .clientAction(let client, let action): perform(action, client: client)
+        }
+    }
+
+    // MARK: Servers
+
+    private func serverReceives(_ index: Int) {
+        guard let exchange = exchanges[index] else { return }
+        let client = clients[exchange.client]
+        var response = Exchange.Response.pending
+        switch exchange.request {
+        case .password:
+            let result = auth.passwordGrant(user: client.user, password: client.password, clientID: client.clientID, now: now, policy: policy)
+            counters.logins += 1
+            response = respond(result, to: client, action: "POST /token password grant (\(client.user))", presented: nil)
+        case .refresh(let token):
+            let (result, revokedFamily) = auth.refreshGrant(token: token, now: now, policy: policy)
+            counters.refreshes += 1
+            response = respond(result, to: client, action: "POST /token refresh_token \(shortID(token))", presented: token)
+            if isRecording, let family = revokedFamily {
+                record(.security, from: "auth", "reuse of \(shortID(token)) detected", "family fam\(family + 1) revoked: every token in it is now refused",
+                       rule: "RFC 9700 §4.14.2", tokens: [shortID(token), "fam\(family + 1)"])
+            }
+        case .logout(let refresh, let access):
+            var notes: [String] = []
+            if let refresh {
+                if policy.revokeOnLogout {
+                    let family = auth.revoke(token: refresh, now: now, policy: policy, reason: "logout").family
+                    notes.append(family.map { "family fam\($0 + 1) revoked" } ?? "nothing to revoke")
+                } else {
+                    notes.append("\(shortID(refresh)) stays valid (logout.revoke off)")
+                }
+            }
+            if let access {
+                if policy.denylist, let jti = auth.revoke(token: access, now: now, policy: policy, reason: "logout").denylisted {
+                    notes.append("\(shortID(access)) denylisted (jti \(jti))")
+                } else {
+                    notes.append("\(shortID(access)) stays valid until it expires")
+                }
+            }
+            response = .revoked
+            if isRecording {
+                record(.request, from: client.name, to: "auth", "POST /revoke (logout) \([refresh, access].compactMap { $0 }.map(shortID).joined(separator: " "))",
+                       "200 " + notes.joined(separator: "; "), status: 200, rule: "RFC 7009 §2.1",
+                       tokens: [refresh, access].compactMap { $0 }.map(shortID))
+            }
+        case .revoke(let token):
+            let result = auth.revoke(token: token, now: now, policy: policy, reason: "revoked")
+            response = .revoked
+            if isRecording {
+                let note = result.family.map { "family fam\($0 + 1) revoked" }
+                    ?? result.denylisted.map { "jti \($0) denylisted" }
+                    ?? "nothing revoked (unknown, already revoked, or access token without denylist)"
+                record(.request, from: client.name, to: "auth", "POST /revoke \(shortID(token))", "200 " + note,
+                       status: 200, rule: "RFC 7009 §2.2", tokens: [shortID(token)])
+            }
+        case .api(let resourceIndex, let token):
+            if policy.validation == .introspection, let token {
+                if let cached = api.cachedIntrospection(token, now: now) {
+                    exchanges[index]?.introspection = cached
+                    response = .api(answerFromIntrospection(cached, resource: resourceIndex))
+                    recordAPI(client: client, resource: resourceIndex, token: token, response: response)
+                } else {
+                    schedule(.authReceivesIntrospection(exchange: index), after: policy.latency)
+                    return
+                }
+            } else {
+                let apiResponse: APIResponse
+                switch api.validateLocally(token, now: now, policy: policy, auth: auth) {
+                case .refused(let refusal): apiResponse = refusal
+                case .accepted(let claims): apiResponse = api.authorize(claims, for: Resource.catalog[resourceIndex])
+                }
+                response = .api(apiResponse)
+                recordAPI(client: client, resource: resourceIndex, token: token, response: response)
+            }
+        }
+        exchanges[index]?.response = response
+        schedule(.clientReceives(exchange: index), after: policy.latency)
+    }
+
+    private func respond(_ result: TokenResult, to client: Client, action: String, presented: String?) -> Exchange.Response {
+        switch result {
+        case .issued(let issued):
+            if isRecording {
+                let user = client.user
+                let at = ledger.add(.access, value: issued.access, owner: user, family: issued.family,
+                                    issuedAt: now, expiresAt: issued.accessExpiresAt)
+                var tokens = [at]
+                var outcome = "200 \(at)"
+                if let refresh = issued.refresh, let expiry = issued.refreshExpiresAt {
+                    let rt = ledger.add(.refresh, value: refresh, owner: user, family: issued.family, issuedAt: now, expiresAt: expiry)
+                    tokens.append(rt)
+                    outcome += " \(rt)"
+                    if let presented { outcome += " (\(shortID(presented)) rotated)" }
+                } else if presented != nil {
+                    outcome += " (refresh token kept, no rotation)"
+                } 
+                outcome += " fam\(issued.family + 1)"
+                if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text)" }
+                record(.request, from: client.name, to: "auth", action, outcome, status: 200,
+                       rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens)
+            }
+            return .tokens(issued)
+        case .refused(let error):
+            if isRecording {
+                record(.request, from: client.name, to: "auth", action, "\(error.status) \(error.code): \(error.description)",
+                       status: error.status, rule: error.rule, tokens: presented.map { [shortID($0)] } ?? [])
+            }
+            return .oauthError(error)
+        }
+    }
+
+    private func recordAPI(client: Client, resource: Int, token: String?, response: Exchange.Response) {
+        guard isRecording, case .api(let answer) = response else { return }
+        let r = Resource.catalog[resource]
+        let credential = token.map { "\(client.carrier) \(shortID($0))" } ?? "no token"
+        record(.request, from: client.name, to: "api", "\(r.method) \(r.path)  \(credential)", answer.summary,
+               status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [])
+    }
+
+    private func authReceivesIntrospection(_ index: Int) {
+        guard let exchange = exchanges[index], case .api(_, let token?) = exchange.request else { return }
+        let answer = auth.introspect(token: token, now: now, policy: policy)
+        exchanges[index]?.introspection = answer
+        if isRecording {
+            record(.request, from: "api", to: "auth", "POST /introspect \(shortID(token))",
+                   "200 active: \(answer.active) (\(answer.reason))", status: 200, rule: "RFC 7662 §2.2", tokens: [shortID(token)])
+        }
+        schedule(.apiReceivesIntrospection(exchange: index), after: policy.latency)
+    }
+
+    private func apiReceivesIntrospection(_ index: Int) {
+        guard let exchange = exchanges[index], case .api(let resource, let token?) = exchange.request,
+              let answer = exchange.introspection else { return }
+        api.remember(token, answer, now: now, policy: policy)
+        let response = Exchange.Response.api(answerFromIntrospection(answer, resource: resource))
+        exchanges[index]?.response = response
+        recordAPI(client: clients[exchange.client], resource: resource, token: token, response: response)
+        schedule(.clientReceives(exchange: index), after: policy.latency)
+    }
+
+    private func answerFromIntrospection(_ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), resource: Int) -> APIResponse {
+        guard answer.active, let claims = answer.claims else {
+            return .invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2")
+        }
+        return api.authorize(claims, for: Resource.catalog[resource])
+    }
+
+    // MARK: Clients
+
+    private func clientReceives(_ index: Int) {
+        guard let exchange = exchanges[index] else { return }
+        finish(index)
+        let client = clients[exchange.client]
+        client.busy = false
+        switch (exchange.purpose, exchange.response) {
+        case (.login, .tokens(let issued)), (.refresh, .tokens(let issued)):
+            client.access = issued.access
+            client.accessExpiresAt = now + .seconds(issued.expiresIn)
+            if let refresh = issued.refresh { client.refresh = refresh }
+            client.storage = policy.storage
+            client.family = issued.family
+            if case .refresh(let resume?, let isRetry) = exchange.purpose {
+                startCall(client: exchange.client, resource: resume, isRetry: isRetry)
+            }
+        case (.login, .oauthError):
+            if isRecording { record(.client, from: client.name, "login failed") }
+        case (.refresh, .oauthError):
+            client.dropTokens()
+            if isRecording { record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again") }
+        case (.call(let resource, let isRetry), .api(let answer)):
+            counters.callsCompleted += 1
+            if answer.status == 200 { counters.callsSucceeded += 1 }
+            if answer.status == 401, answer.error != nil, !isRetry, client.refresh != nil {
+                if isRecording { record(.client, from: client.name, "got 401: refreshes once, then retries") }
+                startRefresh(client: exchange.client, resume: resource, isRetry: true)
+            }
+        default:
+            break
+        }
+    }
+
+    func startCall(client index: Int, resource: Int, isRetry: Bool) {
+        let client = clients[index]
+        if !isRetry, let ahead = policy.refreshAhead, client.refresh != nil, let expiry = client.accessExpiresAt, now + ahead >= expiry {
+            if isRecording {
+                let when = now >= expiry ? "expired \((now - expiry).text) ago" : "expires in \((expiry - now).text)"
+                record(.client, from: client.name, "\(shortID(client.access)) \(when) by its own clock: refreshes first",
+                       rule: "RFC 6749 §6", tokens: [shortID(client.access)])
+            }
+            startRefresh(client: index, resume: resource, isRetry: false)
+            return
+        }
+        send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: isRetry))
+    }
+
+    func startRefresh(client index: Int, resume: Int?, isRetry: Bool) {
+        guard let refresh = clients[index].refresh else { return }
+        send(.refresh(refresh), from: index, purpose: .refresh(resume: resume, isRetry: isRetry))
+    }
+
+    private func perform(_ action: ScheduledAction, client index: Int) {
+        switch action {
+        case .login:
+            send(.password, from: index, purpose: .login)
+        case .repeatCall(let resource, let period):
+            if !clients[index].busy { startCall(client: index, resource: resource, isRetry: false) }
+            schedule(.clientAction(client: index, action: action), after: period)
+        }
+    }
+}

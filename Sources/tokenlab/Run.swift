@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import TokenLabWorld
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a script of tokenlab commands (.tl) in a fresh world.",
+        discussion: "Stops at the first bad line with FILE:LINE: message and exit status 1; then no trace is written."
+    )
+
+    @Argument(help: "The script: one command a line, '#' starts a comment.", completion: .file(extensions: ["tl"]))
+    var script: String
+
+    @Option(name: .long, help: "Write the run as a JSON Lines trace to this file (atomically).")
+    var trace: String?
+
+    @Option(name: .long, help: "The seed of every random choice in the world.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "The starting policy preset: insecure, baseline, rotation or bcp.")
+    var policy: String = "baseline"
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func run() throws {
+        let text: String
+        do { text = try String(contentsOfFile: script, encoding: .utf8) } catch {
+            throw ValidationError("cannot read \(script): \(Files.reason(error))")
+        }
+        let result: ScriptRun
+        do {
+            result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
+                                          tool: "tokenlab \(TokenLab.version)")
+        } catch {
+            Files.printError(error.message)
+            throw ExitCode.failure
+        }
+        if !quiet {
+            print("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)")
+            for line in result.output { print(line) }
+        }
+        if let trace {
+            do { try Files.writeAtomically(result.trace, to: trace) } catch {
+                Files.printError("cannot write trace \(trace): \(Files.reason(error))")
+                throw ExitCode.failure
+            }
+        }
+    }
+}

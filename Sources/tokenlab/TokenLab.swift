@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct TokenLab: ParsableCommand {
+    static let version = "0.1.0"
+    static let configuration = CommandConfiguration(
+        commandName: "tokenlab",
+        abstract: "A workbench for access and refresh tokens: a deterministic simulator of how they are attacked and defended.",
+        version: version,
+        subcommands: [Run.self, Bench.self]
+    )
+}
