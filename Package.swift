@@ -47,7 +47,10 @@ let package = Package(
             name: "TokenLabTokensTests",
             dependencies: ["TokenLabTokens", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "TokenLabWorldTests", dependencies: ["TokenLabWorld"]),
+        .testTarget(
+            name: "TokenLabWorldTests",
+            dependencies: ["TokenLabWorld", "TokenLabTokens", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .testTarget(name: "tokenlabTests", dependencies: ["tokenlab"]),
     ]
 )

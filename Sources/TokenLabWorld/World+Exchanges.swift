@@ -162,10 +162,12 @@ extension World {
                 let at = ledger.add(.access, value: issued.access, owner: user, family: issued.family,
                                     issuedAt: now, expiresAt: issued.accessExpiresAt)
                 var tokens = [at]
+                var minted = [MintedToken(id: at, fingerprint: "jti:" + issued.accessTokenID)]
                 var outcome = "200 \(at)"
                 if let refresh = issued.refresh, let expiry = issued.refreshExpiresAt {
                     let rt = ledger.add(.refresh, value: refresh, owner: user, family: issued.family, issuedAt: now, expiresAt: expiry)
                     tokens.append(rt)
+                    minted.append(MintedToken(id: rt, fingerprint: "sha256:" + String(TokenHash(of: refresh).description.prefix(16))))
                     outcome += " \(rt)"
                     if let presented { outcome += " (\(shortID(presented)) rotated)" }
                 } else if presented != nil {
@@ -174,7 +176,7 @@ extension World {
                 outcome += " fam\(issued.family + 1)"
                 if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text)" }
                 record(.request, from: client.name, to: "auth", action, outcome, status: 200,
-                       rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens)
+                       rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens, minted: minted)
             }
             return .tokens(issued)
         case .refused(let error):

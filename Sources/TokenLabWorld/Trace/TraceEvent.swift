@@ -18,6 +18,9 @@ public struct TraceEvent: Equatable, Sendable {
     public var status: Int?
     public var rule: String?
     public var tokens: [String]
+    /// Tokens this event minted, with a fingerprint drawn from the seed: the
+    /// `jti` of an access token, a SHA-256 prefix of a refresh token.
+    public var minted: [MintedToken] = []
 
     /// `00:05:00.020  alice.browser -> api  GET /orders  Bearer at3  401 invalid_token: expired 20ms ago  [RFC 7519 §4.1.4]`
     public var line: String {
@@ -28,4 +31,9 @@ public struct TraceEvent: Equatable, Sendable {
         if let rule, !rule.isEmpty { text += "  [" + rule + "]" }
         return text
     }
+}
+
+public struct MintedToken: Equatable, Sendable {
+    public var id: String
+    public var fingerprint: String
 }

@@ -51,6 +51,9 @@ public struct TraceRecorder {
         if let status = event.status { members.append(JSONMember("status", .int(status))) }
         if let rule = event.rule { members.append(JSONMember("rule", .string(rule))) }
         members.append(JSONMember("tokens", .array(event.tokens.map { .string($0) })))
+        if !event.minted.isEmpty {
+            members.append(JSONMember("minted", .array(event.minted.map { .object(["id": .string($0.id), "fingerprint": .string($0.fingerprint)]) })))
+        }
         return .object(members)
     }
 
