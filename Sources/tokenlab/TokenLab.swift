@@ -1,8 +1,9 @@
 import ArgumentParser
+import TokenLabWorld
 
 @main
 struct TokenLab: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = toolVersion
     static let configuration = CommandConfiguration(
         commandName: "tokenlab",
         abstract: "A workbench for access and refresh tokens: a deterministic simulator of how they are attacked and defended.",
