@@ -2,10 +2,11 @@
 ///
 /// Named `Duration` inside tokenlab's modules; it shadows the standard
 /// library's type on purpose, which must never reach the simulation.
+@frozen
 public struct Duration: Hashable, Comparable, Sendable {
     public var milliseconds: Int64
 
-    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    @inlinable public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     public static let zero = Duration(milliseconds: 0)
     public static func milliseconds(_ n: Int64) -> Duration { Duration(milliseconds: n) }
@@ -14,8 +15,8 @@ public struct Duration: Hashable, Comparable, Sendable {
     public static func hours(_ n: Int64) -> Duration { Duration(milliseconds: n * 3_600_000) }
     public static func days(_ n: Int64) -> Duration { Duration(milliseconds: n * 86_400_000) }
 
-    public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
-    public static func + (a: Duration, b: Duration) -> Duration { Duration(milliseconds: a.milliseconds + b.milliseconds) }
+    @inlinable public static func < (a: Duration, b: Duration) -> Bool { a.milliseconds < b.milliseconds }
+    @inlinable public static func + (a: Duration, b: Duration) -> Duration { Duration(milliseconds: a.milliseconds + b.milliseconds) }
 
     public var wholeSeconds: Int64 { milliseconds / 1000 }
 

@@ -2,20 +2,21 @@
 ///
 /// Never derived from the wall clock. Tokens turn it into Unix seconds with
 /// `unixSeconds(epoch:)`, so `iat`/`exp` are a pure function of the run.
+@frozen
 public struct VirtualTime: Hashable, Comparable, Sendable {
     public var milliseconds: Int64
 
-    public init(milliseconds: Int64) { self.milliseconds = milliseconds }
+    @inlinable public init(milliseconds: Int64) { self.milliseconds = milliseconds }
 
     public static let zero = VirtualTime(milliseconds: 0)
 
-    public static func < (a: VirtualTime, b: VirtualTime) -> Bool { a.milliseconds < b.milliseconds }
+    @inlinable public static func < (a: VirtualTime, b: VirtualTime) -> Bool { a.milliseconds < b.milliseconds }
 
-    public static func + (t: VirtualTime, d: Duration) -> VirtualTime {
+    @inlinable public static func + (t: VirtualTime, d: Duration) -> VirtualTime {
         VirtualTime(milliseconds: t.milliseconds &+ d.milliseconds)
     }
 
-    public static func - (a: VirtualTime, b: VirtualTime) -> Duration {
+    @inlinable public static func - (a: VirtualTime, b: VirtualTime) -> Duration {
         Duration(milliseconds: a.milliseconds - b.milliseconds)
     }
 

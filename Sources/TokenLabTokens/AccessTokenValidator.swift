@@ -12,6 +12,8 @@ public struct ValidationRules: Sendable {
     public var allowedAlgorithms: [String] = ["HS256"]
     public var leeway: Duration = .zero
     public var keys: [HS256Key]
+    /// Whether to copy out `jti` (a heap string): needed for a denylist.
+    public var extractsTokenID = true
 
     public init(issuer: String, audience: String, keys: [HS256Key]) {
         self.issuer = issuer
@@ -33,8 +35,15 @@ public struct AccessTokenClaims: Sendable, Equatable {
     public var notBefore: Int64?
     public var usedAlgorithmNone = false
 
+    /// Whether the space-separated `scope` (RFC 6749 §3.3) contains `needed`.
     public func hasScope(_ needed: String) -> Bool {
-        scope.split(separator: " ").contains(Substring(needed))
+        var rest = Substring(scope)
+        while !rest.isEmpty {
+            let word = rest.prefix(while: { $0 != " " })
+            if word == needed { return true }
+            rest = rest.dropFirst(word.count).drop(while: { $0 == " " })
+        }
+        return false
     }
 }
 
@@ -113,7 +122,7 @@ public struct AccessTokenValidator: Sendable {
         }
         // 4. Claims.
         let facts: ClaimFacts?? = Base64URL.decodeScratch(payloadPart) { payload in
-            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes)
+            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: rules.extractsTokenID)
         }
         guard let decoded = facts else { return .rejected(.malformed("payload is not base64url")) }
         guard var claims = decoded else { return .rejected(.malformed("payload is not a JSON object")) }
@@ -169,7 +178,7 @@ struct ClaimFacts {
     var audienceMatches = false
     var validated = AccessTokenClaims()
 
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, issuer: [UInt8], audience: [UInt8]) -> ClaimFacts? {
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, issuer: [UInt8], audience: [UInt8], extractsTokenID: Bool) -> ClaimFacts? {
         var facts = ClaimFacts()
         let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
             switch value {
@@ -181,7 +190,7 @@ struct ClaimFacts {
                 if key.equals("sub") { facts.validated.subject = text.string }
                 else if key.equals("iss") { facts.issuerMatches = text.equals(issuer) }
                 else if key.equals("aud") { facts.audienceMatches = text.equals(audience) }
-                else if key.equals("jti") { facts.validated.tokenID = text.string }
+                else if key.equals("jti") { if extractsTokenID { facts.validated.tokenID = text.string } }
                 else if key.equals("sid") { facts.validated.sessionID = text.string }
                 else if key.equals("role") { facts.validated.role = text.string }
                 else if key.equals("scope") { facts.validated.scope = text.string }

@@ -1,12 +1,30 @@
 /// base64url without padding (RFC 4648 §5), as JWS compact serialization uses it.
 public enum Base64URL {
-    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+    /// The 6-bit value of a base64url character, or 0xFF. Arithmetic rather
+    /// than a table: a static table costs a lazy-initialization check per use.
+    @inline(__always)
+    static func sextet(_ c: UInt8) -> UInt8 {
+        switch c {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): c &- 65
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): c &- 71
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): c &+ 4
+        case UInt8(ascii: "-"): 62
+        case UInt8(ascii: "_"): 63
+        default: 0xFF
+        }
+    }
 
-    private static let decodeTable: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (index, byte) in alphabet.enumerated() { table[Int(byte)] = UInt8(index) }
-        return table
-    }()
+    @inline(__always)
+    static func character(_ value: UInt32) -> UInt8 {
+        let v = UInt8(truncatingIfNeeded: value & 0x3F)
+        switch v {
+        case 0..<26: return v &+ 65
+        case 26..<52: return v &+ 71
+        case 52..<62: return v &- 4
+        case 62: return UInt8(ascii: "-")
+        default: return UInt8(ascii: "_")
+        }
+    }
 
     public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out = [UInt8]()
@@ -23,10 +41,10 @@ public enum Base64URL {
             bits += 8
             while bits >= 6 {
                 bits -= 6
-                out.append(alphabet[Int((buffer >> UInt32(bits)) & 0x3F)])
+                out.append(character(buffer >> UInt32(bits)))
             }
         }
-        if bits > 0 { out.append(alphabet[Int((buffer << UInt32(6 - bits)) & 0x3F)]) }
+        if bits > 0 { out.append(character(buffer << UInt32(6 - bits))) }
     }
 
     public static func decode(_ text: String) -> [UInt8]? {
@@ -43,7 +61,7 @@ public enum Base64URL {
         var buffer: UInt32 = 0
         var bits = 0
         for char in input {
-            let value = decodeTable[Int(char)]
+            let value = sextet(char)
             if value == 0xFF { return false }
             buffer = (buffer << 6) | UInt32(value)
             bits += 6
@@ -58,28 +76,47 @@ public enum Base64URL {
 }
 
 extension Base64URL {
+    /// 256 entries: the 6-bit value of each byte, 0xFF for bytes outside the alphabet.
+    static let decodeTable: [UInt8] = (0...255).map { sextet(UInt8($0)) }
+
     /// Decodes `input` into a stack buffer and hands the bytes to `body`;
-    /// nil if `input` is not base64url. No heap allocation for token-sized input.
+    /// nil if `input` is not base64url. No heap allocation for token-sized
+    /// input; four characters at a time through a table on the hot path.
     static func decodeScratch<R>(_ input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
-        guard input.count % 4 != 1 else { return nil }
-        let capacity = input.count * 3 / 4 + 3
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { scratch -> R? in
-            var buffer: UInt32 = 0
-            var bits = 0
-            var count = 0
-            for char in input {
-                let value = decodeTable[Int(char)]
-                if value == 0xFF { return nil }
-                buffer = (buffer << 6) | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    scratch[count] = UInt8(truncatingIfNeeded: buffer >> UInt32(bits))
-                    count += 1
+        let n = input.count
+        guard n % 4 != 1 else { return nil }
+        return decodeTable.withUnsafeBufferPointer { table -> R? in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n * 3 / 4 + 3) { scratch -> R? in
+                var i = 0, o = 0
+                while i + 4 <= n {
+                    let a = UInt32(table[Int(input[i])]), b = UInt32(table[Int(input[i + 1])])
+                    let c = UInt32(table[Int(input[i + 2])]), d = UInt32(table[Int(input[i + 3])])
+                    if (a | b | c | d) & 0x80 != 0 { return nil }
+                    let word = a << 18 | b << 12 | c << 6 | d
+                    scratch[o] = UInt8(truncatingIfNeeded: word >> 16)
+                    scratch[o + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    scratch[o + 2] = UInt8(truncatingIfNeeded: word)
+                    i += 4
+                    o += 3
                 }
+                let rest = n - i
+                if rest >= 2 {
+                    let a = UInt32(table[Int(input[i])]), b = UInt32(table[Int(input[i + 1])])
+                    let c = rest == 3 ? UInt32(table[Int(input[i + 2])]) : 0
+                    if (a | b | c) & 0x80 != 0 { return nil }
+                    let word = a << 18 | b << 12 | c << 6
+                    scratch[o] = UInt8(truncatingIfNeeded: word >> 16)
+                    o += 1
+                    if rest == 3 {
+                        scratch[o] = UInt8(truncatingIfNeeded: word >> 8)
+                        o += 1
+                        if word & 0xFF != 0 { return nil } // leftover bits must be zero
+                    } else if word & 0xFFFF != 0 {
+                        return nil
+                    }
+                }
+                return body(UnsafeBufferPointer(rebasing: scratch[0..<o]))
             }
-            guard buffer & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
-            return body(UnsafeBufferPointer(rebasing: scratch[0..<count]))
         }
     }
 }

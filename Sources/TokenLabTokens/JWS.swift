@@ -14,9 +14,12 @@ public enum JWS {
         Base64URL.encode(headerBytes, into: &input)
         input.append(UInt8(ascii: "."))
         Base64URL.encode(payloadBytes, into: &input)
-        let mac = key.signature(for: input)
+        let signingInputLength = input.count
         input.append(UInt8(ascii: "."))
-        Base64URL.encode(mac, into: &input)
+        var signature = [UInt8]()
+        signature.reserveCapacity(43)
+        input.withUnsafeBytes { key.appendSignature(for: UnsafeRawBufferPointer(rebasing: $0[0..<signingInputLength]), to: &signature) }
+        input.append(contentsOf: signature)
         return String(decoding: input, as: UTF8.self)
     }
 

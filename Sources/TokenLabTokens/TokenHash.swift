@@ -7,7 +7,7 @@ public struct TokenHash: Hashable, Sendable, CustomStringConvertible {
 
     public init(of token: String) {
         var copy = token
-        let digest = copy.withUTF8 { SHA256.hash(data: UnsafeRawBufferPointer($0)) }
+        let digest = copy.withUTF8 { sha256Digest(UnsafeRawBufferPointer($0)) }
         words = digest.withUnsafeBytes { raw in
             (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
              raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))

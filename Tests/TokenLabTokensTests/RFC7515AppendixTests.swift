@@ -46,6 +46,16 @@ import TokenLabCore
         }
     }
 
+    @Test func theHotPathDecoderAgreesWithTheSimpleOne() {
+        var random = RandomStream(seed: 11, name: "test")
+        var samples = (0...70).map { Base64URL.encode(random.bytes($0)) }
+        samples += ["YR", "YQ", "YWJ", "YWI", "a+b/", "abcde", "A", "", "____", "-_-_A"]
+        for text in samples {
+            let scratch = Array(text.utf8).withUnsafeBufferPointer { Base64URL.decodeScratch($0) { Array($0) } }
+            #expect(scratch == Base64URL.decode(text), "\(text)")
+        }
+    }
+
     @Test func rejectsPaddingForeignCharactersAndImpossibleLengths() {
         #expect(Base64URL.decode("YQ==") == nil)
         #expect(Base64URL.decode("a+b/") == nil)

@@ -81,7 +81,7 @@ public final class AuthServer {
     private var tokenIDs: RandomStream
     private var refreshSecrets: RandomStream
     private var sessionIDs: RandomStream
-    private var header: [UInt8]
+    private var minter: AccessTokenMinter
     private var validator: AccessTokenValidator
 
     init(seed: UInt64, users: [User]) {
@@ -92,13 +92,11 @@ public final class AuthServer {
         tokenIDs = RandomStream(seed: seed, name: "auth.jti")
         refreshSecrets = RandomStream(seed: seed, name: "auth.refresh")
         sessionIDs = RandomStream(seed: seed, name: "auth.sid")
-        header = Array(JSONValue.object(["alg": .string("HS256"), "typ": .string("at+jwt"), "kid": .string(key.kid)]).text.utf8)
+        minter = AccessTokenMinter(key: key)
         var rules = ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys)
         rules.checksAudience = false
         validator = AccessTokenValidator(rules: rules)
     }
-
-    var signingKey: HS256Key { keys[keys.count - 1] }
 
     /// The verification keys as a JWK Set (RFC 7517 §5).
     public var jwkSet: JSONValue { .object(["keys": .array(keys.map(\.jwk))]) }
@@ -206,12 +204,9 @@ public final class AuthServer {
         let epoch = World.epoch
         let iat = now.unixSeconds(epoch: epoch)
         let exp = iat + policy.accessTTL.wholeSeconds
-        let claims = JSONValue.object([
-            "iss": .string(AuthServer.issuer), "sub": .string(user.name), "aud": .string(AuthServer.apiAudience),
-            "exp": .int(exp), "iat": .int(iat), "jti": .string(jti), "client_id": .string(family.clientID),
-            "role": .string(user.role), "scope": .string(user.scope), "sid": .string(family.sessionID),
-        ])
-        let access = JWS.sign(headerBytes: header, payloadBytes: Array(claims.text.utf8), key: signingKey)
+        let access = minter.mint(AccessTokenMinter.Claims(
+            issuer: AuthServer.issuer, subject: user.name, audience: AuthServer.apiAudience, expiresAt: exp, issuedAt: iat,
+            tokenID: jti, clientID: family.clientID, role: user.role, scope: user.scope, sessionID: family.sessionID))
         return IssuedTokens(access: access, accessTokenID: jti, accessExpiresAt: VirtualTime.fromUnixSeconds(exp, epoch: epoch),
                             expiresIn: exp - iat, refresh: refresh?.0, refreshExpiresAt: refresh?.1, family: index)
     }

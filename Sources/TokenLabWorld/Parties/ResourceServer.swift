@@ -63,6 +63,7 @@ final class ResourceServer {
         rules.checksType = policy.checksType
         rules.allowedAlgorithms = policy.allowedAlgorithms
         rules.leeway = policy.leeway
+        rules.extractsTokenID = policy.denylist
         validator.rules = rules
         if policy.validation == .local { cache.removeAll() }
     }

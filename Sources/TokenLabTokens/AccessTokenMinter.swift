@@ -1,0 +1,104 @@
+/// Mints RFC 9068 access tokens by writing the claims' JSON straight into a
+/// byte buffer, in a fixed member order: the auth server's hot path. The
+/// result is byte-identical to `JWS.sign` over the same `JSONValue`, which a
+/// test checks.
+public struct AccessTokenMinter: Sendable {
+    public let key: HS256Key
+    private let headerSegment: [UInt8]
+
+    public struct Claims: Sendable {
+        public var issuer: String
+        public var subject: String
+        public var audience: String
+        public var expiresAt: Int64
+        public var issuedAt: Int64
+        public var tokenID: String
+        public var clientID: String
+        public var role: String
+        public var scope: String
+        public var sessionID: String
+
+        public init(issuer: String, subject: String, audience: String, expiresAt: Int64, issuedAt: Int64, tokenID: String,
+                    clientID: String, role: String, scope: String, sessionID: String) {
+            self.issuer = issuer; self.subject = subject; self.audience = audience
+            self.expiresAt = expiresAt; self.issuedAt = issuedAt; self.tokenID = tokenID
+            self.clientID = clientID; self.role = role; self.scope = scope; self.sessionID = sessionID
+        }
+
+        /// The same claims as a `JSONValue`, for display and for checking the minter.
+        public var json: JSONValue {
+            .object([
+                "iss": .string(issuer), "sub": .string(subject), "aud": .string(audience),
+                "exp": .int(expiresAt), "iat": .int(issuedAt), "jti": .string(tokenID), "client_id": .string(clientID),
+                "role": .string(role), "scope": .string(scope), "sid": .string(sessionID),
+            ])
+        }
+    }
+
+    public static func header(kid: String) -> JSONValue {
+        .object(["alg": .string("HS256"), "typ": .string("at+jwt"), "kid": .string(kid)])
+    }
+
+    public init(key: HS256Key) {
+        self.key = key
+        headerSegment = Array(Base64URL.encode(Array(AccessTokenMinter.header(kid: key.kid).text.utf8)).utf8)
+    }
+
+    public func mint(_ claims: Claims) -> String {
+        var json = [UInt8]()
+        json.reserveCapacity(320)
+        json.append(UInt8(ascii: "{"))
+        member("iss", claims.issuer, &json, first: true)
+        member("sub", claims.subject, &json)
+        member("aud", claims.audience, &json)
+        member("exp", claims.expiresAt, &json)
+        member("iat", claims.issuedAt, &json)
+        member("jti", claims.tokenID, &json)
+        member("client_id", claims.clientID, &json)
+        member("role", claims.role, &json)
+        member("scope", claims.scope, &json)
+        member("sid", claims.sessionID, &json)
+        json.append(UInt8(ascii: "}"))
+
+        var token = [UInt8]()
+        token.reserveCapacity(headerSegment.count + json.count * 4 / 3 + 48)
+        token.append(contentsOf: headerSegment)
+        token.append(UInt8(ascii: "."))
+        Base64URL.encode(json, into: &token)
+        let signingInputLength = token.count
+        var signature = [UInt8]()
+        signature.reserveCapacity(43)
+        token.withUnsafeBytes { key.appendSignature(for: UnsafeRawBufferPointer(rebasing: $0[0..<signingInputLength]), to: &signature) }
+        token.append(UInt8(ascii: "."))
+        token.append(contentsOf: signature)
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    private func key(_ name: StaticString, _ out: inout [UInt8], first: Bool) {
+        if !first { out.append(UInt8(ascii: ",")) }
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(contentsOf: "\":".utf8)
+    }
+
+    private func member(_ name: StaticString, _ value: String, _ out: inout [UInt8], first: Bool = false) {
+        key(name, &out, first: first)
+        appendJSONString(value, to: &out)
+    }
+
+    private func member(_ name: StaticString, _ value: Int64, _ out: inout [UInt8]) {
+        key(name, &out, first: false)
+        out.append(contentsOf: String(value).utf8)
+    }
+}
+
+/// Appends `value` as a JSON string, escaped exactly as `JSONValue.text` does.
+func appendJSONString(_ value: String, to out: inout [UInt8]) {
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+        out.append(UInt8(ascii: "\""))
+        out.append(contentsOf: value.utf8)
+        out.append(UInt8(ascii: "\""))
+    } else {
+        out.append(contentsOf: JSONValue.quoted(value).utf8)
+    }
+}
