@@ -1,7 +1,7 @@
 import TokenLabCore
 
 /// What a resource server checks in an access token (RFC 9068 §4, RFC 8725).
-public struct ValidationRules: Sendable {
+public struct ValidationRules {
     public var issuer: String
     public var audience: String
     public var checksIssuer = true
@@ -37,13 +37,19 @@ public struct AccessTokenClaims: Sendable, Equatable {
 
     /// Whether the space-separated `scope` (RFC 6749 §3.3) contains `needed`.
     public func hasScope(_ needed: String) -> Bool {
-        var rest = Substring(scope)
-        while !rest.isEmpty {
-            let word = rest.prefix(while: { $0 != " " })
-            if word == needed { return true }
-            rest = rest.dropFirst(word.count).drop(while: { $0 == " " })
+        var scope = scope, needed = needed
+        return scope.withUTF8 { words in
+            needed.withUTF8 { word in
+                var start = 0
+                while start <= words.count {
+                    var end = start
+                    while end < words.count, words[end] != UInt8(ascii: " ") { end += 1 }
+                    if UnsafeBufferPointer(rebasing: words[start..<end]).elementsEqual(word) { return true }
+                    start = end + 1
+                }
+                return false
+            }
         }
-        return false
     }
 }
 
@@ -55,21 +61,26 @@ public enum ValidationVerdict: Sendable, Equatable {
 /// Validates compact JWS access tokens without a JWT library on the hot
 /// path: decoding into stack buffers, one keyed HMAC, one pass over the
 /// claims. Order of checks follows RFC 8725 §3: algorithm first, then the
-/// signature, then the claims.
-public struct AccessTokenValidator: Sendable {
+/// signature, then the claims. A class, so that validating never copies
+/// the rules and keys.
+public final class AccessTokenValidator {
     public var rules: ValidationRules {
         didSet { prepare() }
     }
     private var issuerBytes: [UInt8] = []
     private var audienceBytes: [UInt8] = []
     private var acceptsNone = false
+    /// The last header segment seen and what it says: every token from one
+    /// auth server key shares its header, so it is read once, not per request.
+    private var lastHeaderSegment: [UInt8] = []
+    private var lastHeader = HeaderFacts()
 
     public init(rules: ValidationRules) {
         self.rules = rules
         prepare()
     }
 
-    private mutating func prepare() {
+    private func prepare() {
         issuerBytes = Array(rules.issuer.utf8)
         audienceBytes = Array(rules.audience.utf8)
         acceptsNone = rules.allowedAlgorithms.contains("none")
@@ -91,14 +102,20 @@ public struct AccessTokenValidator: Sendable {
         let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[0..<secondDot]))
 
         let header: HeaderFacts
-        switch Base64URL.decodeScratch(headerPart, { HeaderFacts.read($0) }) {
-        case .some(.some(let facts)): header = facts
-        case .some(.none): return .rejected(.malformed("header is not a JSON object"))
-        case .none: return .rejected(.malformed("header is not base64url"))
+        if headerPart.equals(lastHeaderSegment) {
+            header = lastHeader
+        } else {
+            switch Base64URL.decodeScratch(headerPart, { HeaderFacts.read($0) }) {
+            case .some(.some(let facts)): header = facts
+            case .some(.none): return .rejected(.malformed("header is not a JSON object"))
+            case .none: return .rejected(.malformed("header is not base64url"))
+            }
+            lastHeaderSegment = Array(headerPart)
+            lastHeader = header
         }
 
         // 1. Algorithm (RFC 8725 §3.1): exact match against the allow-list.
-        let isNone = header.alg.lowercased() == "none"
+        let isNone = header.alg.utf8.count == 4 && header.alg.lowercased() == "none"
         if isNone {
             guard acceptsNone else { return .rejected(.algorithmNotAllowed(header.alg)) }
         } else if !rules.allowedAlgorithms.contains(header.alg) || header.alg != "HS256" {
@@ -106,8 +123,7 @@ public struct AccessTokenValidator: Sendable {
         }
         // 2. Explicit typing (RFC 9068 §4 / RFC 8725 §3.11).
         if rules.checksType {
-            let typ = header.typ?.lowercased()
-            guard typ == "at+jwt" || typ == "application/at+jwt" else { return .rejected(.wrongType(header.typ)) }
+            guard header.hasAccessTokenType else { return .rejected(.wrongType(header.typ)) }
         }
         // 3. Signature.
         if !isNone {
@@ -148,8 +164,18 @@ public struct AccessTokenValidator: Sendable {
 /// The header members the validator needs.
 struct HeaderFacts {
     var alg = ""
-    var typ: String?
+    var typ: String? { didSet { hasAccessTokenType = typ.map { ["at+jwt", "application/at+jwt"].contains($0.lowercased()) } ?? false } }
     var kid: String?
+    private(set) var hasAccessTokenType = false
+
+    init() {}
+
+    init(alg: String, typ: String?, kid: String?) {
+        self.alg = alg
+        self.kid = kid
+        self.typ = typ
+        hasAccessTokenType = typ.map { ["at+jwt", "application/at+jwt"].contains($0.lowercased()) } ?? false
+    }
 
     static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> HeaderFacts? {
         var facts = HeaderFacts()
