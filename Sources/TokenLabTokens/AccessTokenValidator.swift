@@ -182,9 +182,12 @@ struct HeaderFacts {
         var sawAlg = false
         let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
             guard case .string(let text) = value else { return }
-            if key.equals("alg") { facts.alg = text.string; sawAlg = true }
-            else if key.equals("typ") { facts.typ = text.string }
-            else if key.equals("kid") { facts.kid = text.string }
+            switch key.shortKeyCode {
+            case MemberName.alg: facts.alg = text.string; sawAlg = true
+            case MemberName.typ: facts.typ = text.string
+            case MemberName.kid: facts.kid = text.string
+            default: break
+            }
         }
         switch result {
         case .done: return sawAlg ? facts : nil
@@ -207,22 +210,29 @@ struct ClaimFacts {
     static func read(_ bytes: UnsafeBufferPointer<UInt8>, issuer: [UInt8], audience: [UInt8], extractsTokenID: Bool) -> ClaimFacts? {
         var facts = ClaimFacts()
         let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
+            let code = key.shortKeyCode
             switch value {
             case .integer(let n):
-                if key.equals("exp") { facts.exp = n }
-                else if key.equals("nbf") { facts.nbf = n }
-                else if key.equals("iat") { facts.validated.issuedAt = n }
+                switch code {
+                case MemberName.exp: facts.exp = n
+                case MemberName.nbf: facts.nbf = n
+                case MemberName.iat: facts.validated.issuedAt = n
+                default: break
+                }
             case .string(let text):
-                if key.equals("sub") { facts.validated.subject = text.string }
-                else if key.equals("iss") { facts.issuerMatches = text.equals(issuer) }
-                else if key.equals("aud") { facts.audienceMatches = text.equals(audience) }
-                else if key.equals("jti") { if extractsTokenID { facts.validated.tokenID = text.string } }
-                else if key.equals("sid") { facts.validated.sessionID = text.string }
-                else if key.equals("role") { facts.validated.role = text.string }
-                else if key.equals("scope") { facts.validated.scope = text.string }
-                else if key.equals("client_id") { facts.validated.clientID = text.string }
+                switch code {
+                case MemberName.sub: facts.validated.subject = text.string
+                case MemberName.iss: facts.issuerMatches = text.equals(issuer)
+                case MemberName.aud: facts.audienceMatches = text.equals(audience)
+                case MemberName.jti: if extractsTokenID { facts.validated.tokenID = text.string }
+                case MemberName.sid: facts.validated.sessionID = text.string
+                case MemberName.role: facts.validated.role = text.string
+                case MemberName.scope: facts.validated.scope = text.string
+                case 0 where key.equals("client_id"): facts.validated.clientID = text.string
+                default: break
+                }
             case .stringArray:
-                if key.equals("aud") { facts.audienceMatches = false; facts.needsFullAudience = true }
+                if code == MemberName.aud { facts.audienceMatches = false; facts.needsFullAudience = true }
             case .other:
                 break
             }

@@ -34,17 +34,38 @@ public enum Base64URL {
     }
 
     public static func encode<Bytes: Collection>(_ bytes: Bytes, into out: inout [UInt8]) where Bytes.Element == UInt8 {
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = (buffer << 8) | UInt32(byte)
-            bits += 8
-            while bits >= 6 {
-                bits -= 6
-                out.append(character(buffer >> UInt32(bits)))
-            }
+        if let done: Void = bytes.withContiguousStorageIfAvailable({ encode(UnsafeRawBufferPointer($0), into: &out) }) {
+            return done
         }
-        if bits > 0 { out.append(character(buffer << UInt32(6 - bits))) }
+        Array(bytes).withUnsafeBytes { encode($0, into: &out) }
+    }
+
+    /// Three bytes to four characters at a time; the tail without padding.
+    public static func encode(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let n = bytes.count
+        out.reserveCapacity(out.count + (n * 4 + 2) / 3)
+        var i = 0
+        while i + 3 <= n {
+            let word = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
+            out.append(character(word >> 18))
+            out.append(character(word >> 12))
+            out.append(character(word >> 6))
+            out.append(character(word))
+            i += 3
+        }
+        switch n - i {
+        case 1:
+            let word = UInt32(bytes[i]) << 16
+            out.append(character(word >> 18))
+            out.append(character(word >> 12))
+        case 2:
+            let word = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
+            out.append(character(word >> 18))
+            out.append(character(word >> 12))
+            out.append(character(word >> 6))
+        default:
+            break
+        }
     }
 
     public static func decode(_ text: String) -> [UInt8]? {

@@ -104,6 +104,15 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
 
     var string: String { String(decoding: self, as: UTF8.self) }
+
+    /// Up to eight bytes packed little-endian, for switching on short member
+    /// names; 0 for longer ones (compare those byte by byte).
+    var shortKeyCode: UInt64 {
+        guard count <= 8, let base = baseAddress else { return 0 }
+        var code: UInt64 = 0
+        for i in 0..<count { code |= UInt64(base[i]) << (8 * UInt64(i)) }
+        return code
+    }
 }
 
 @inline(__always)
@@ -111,4 +120,13 @@ private func memcmp(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n:
     guard n > 0, let a, let b else { return 0 }
     for k in 0..<n where a[k] != b[k] { return a[k] < b[k] ? -1 : 1 }
     return 0
+}
+
+/// Packed names of the claims and header members the validator reads.
+enum MemberName {
+    static let exp: UInt64 = 0x70_7865, nbf: UInt64 = 0x66_626e, iat: UInt64 = 0x74_6169
+    static let sub: UInt64 = 0x62_7573, iss: UInt64 = 0x73_7369, aud: UInt64 = 0x64_7561
+    static let jti: UInt64 = 0x69_746a, sid: UInt64 = 0x64_6973, role: UInt64 = 0x656c_6f72
+    static let scope: UInt64 = 0x65_706f_6373
+    static let alg: UInt64 = 0x67_6c61, typ: UInt64 = 0x70_7974, kid: UInt64 = 0x64_696b
 }

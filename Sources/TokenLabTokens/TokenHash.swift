@@ -14,6 +14,9 @@ public struct TokenHash: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A hash from its four words (tests build colliding prefixes with it).
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
+
     public static func == (a: TokenHash, b: TokenHash) -> Bool { a.words == b.words }
 
     public func hash(into hasher: inout Hasher) { hasher.combine(words.0) }

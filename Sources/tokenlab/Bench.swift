@@ -33,6 +33,7 @@ struct Bench: ParsableCommand {
         let setupStart = ContinuousClock.now
         let world = workload.makeWorld()
         let setup = ContinuousClock.now - setupStart
+        let memoryAfterSetup = memoryMiB(field: "VmRSS:")
         let start = ContinuousClock.now
         world.advance(by: workload.duration)
         let elapsed = ContinuousClock.now - start
@@ -47,13 +48,14 @@ struct Bench: ParsableCommand {
         print("wall s        \(String(format: "%.3f", seconds))")
         print("calls/s       \(rate(counters.callsCompleted))")
         print("events/s      \(rate(counters.eventsRun))")
-        print("peak memory   \(peakMemoryMiB().map { String(format: "%.1f MiB", $0) } ?? "unknown")")
+        print("memory setup  \(memoryAfterSetup.map { String(format: "%.1f MiB", $0) } ?? "unknown")  (resident after building the world)")
+        print("peak memory   \(memoryMiB(field: "VmHWM:").map { String(format: "%.1f MiB", $0) } ?? "unknown")")
     }
 
-    /// VmHWM from /proc/self/status: the resident-set high-water mark.
-    private func peakMemoryMiB() -> Double? {
+    /// A figure from /proc/self/status: VmHWM is the resident-set high-water mark.
+    private func memoryMiB(field: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
               let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kib / 1024
     }

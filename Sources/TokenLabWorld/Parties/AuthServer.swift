@@ -43,19 +43,12 @@ struct RefreshFamily {
     let rootIssuedAt: VirtualTime
     /// Fixed at login: rotation never extends it.
     let absoluteExpiry: VirtualTime
-    var generation = 0
+    var generation: Int32 = 0
     var revoked: (at: VirtualTime, reason: String)?
-    /// Its records, oldest first; pruned once they expire on their own.
-    var records: [Int] = []
-}
-
-struct RefreshRecord {
-    let hash: TokenHash
-    let family: Int
-    let generation: Int
-    let issuedAt: VirtualTime
-    var expiresAt: VirtualTime
-    var rotatedAt: VirtualTime?
+    /// Its records form a list from `oldestRecord` through `newer` links to
+    /// `currentRecord`; the oldest are pruned once they expire on their own.
+    var oldestRecord = -1
+    var currentRecord = -1
 }
 
 /// The state of a refresh token as the auth server sees it.
@@ -72,9 +65,7 @@ public final class AuthServer {
     public private(set) var keys: [HS256Key]
     var users: [User]
     var families: [RefreshFamily] = []
-    private var records: [RefreshRecord?] = []
-    private var freeRecords: [Int] = []
-    private var recordIndex: [TokenHash: Int] = [:]
+    private var store = RefreshTokenStore()
     private var familyBySession: [String: Int] = [:]
     /// Revoked access-token ids with their expiry; consulted when the policy has a denylist.
     private(set) var denylist: [String: Int64] = [:]
@@ -121,10 +112,11 @@ public final class AuthServer {
 
     /// Refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
     func refreshGrant(token: String, now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
-        guard let index = recordIndex[TokenHash(of: token)], let record = records[index] else {
+        guard let index = store.slot(of: TokenHash(of: token)) else {
             return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
         }
-        let familyIndex = record.family
+        let record = store[index]
+        let familyIndex = Int(record.family)
         let family = families[familyIndex]
         if let revoked = family.revoked {
             return (.refused(OAuthError(description: "family fam\(familyIndex + 1) was revoked at \(revoked.at.clockText) (\(revoked.reason))",
@@ -155,45 +147,40 @@ public final class AuthServer {
             return (.issued(issueAccess(family: familyIndex, refresh: refresh, now: now, policy: policy)), nil)
         }
         // Kept token: sliding idle expiry, never past the family's absolute lifetime.
-        if let idle = policy.refreshIdle { records[index]?.expiresAt = min(now + idle, family.absoluteExpiry) }
+        if let idle = policy.refreshIdle { store[index].expiresAt = min(now + idle, family.absoluteExpiry) }
         return (.issued(issueAccess(family: familyIndex, refresh: nil, now: now, policy: policy)), nil)
     }
 
     private func rotate(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
-        for recordNumber in families[index].records where records[recordNumber]?.rotatedAt == nil {
-            records[recordNumber]?.rotatedAt = now
-        }
+        let current = families[index].currentRecord
+        if current >= 0, store[current].rotatedAt == nil { store[current].rotatedAtMilliseconds = now.milliseconds }
         pruneExpiredRecords(family: index, now: now)
         return issueRefreshToken(family: index, now: now, policy: policy)
     }
 
-    /// Forgets records that have expired on their own: they would be refused anyway.
+    /// Forgets rotated records that have expired on their own: they would be
+    /// refused anyway, and a long session would otherwise keep every one.
     private func pruneExpiredRecords(family index: Int, now: VirtualTime) {
-        var kept: [Int] = []
-        for recordNumber in families[index].records {
-            guard let record = records[recordNumber] else { continue }
-            if record.expiresAt <= now, record.rotatedAt != nil {
-                recordIndex[record.hash] = nil
-                records[recordNumber] = nil
-                freeRecords.append(recordNumber)
-            } else {
-                kept.append(recordNumber)
-            }
+        var oldest = families[index].oldestRecord
+        while oldest >= 0, oldest != families[index].currentRecord {
+            let record = store[oldest]
+            guard record.expiresAt <= now, record.rotatedAt != nil else { break }
+            store.remove(oldest)
+            oldest = Int(record.newer)
         }
-        families[index].records = kept
+        families[index].oldestRecord = oldest
     }
 
     private func issueRefreshToken(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
         let token = Base64URL.encode(refreshSecrets.bytes(16))
         let family = families[index]
         let expiresAt = policy.refreshIdle.map { min(now + $0, family.absoluteExpiry) } ?? family.absoluteExpiry
-        let record = RefreshRecord(hash: TokenHash(of: token), family: index, generation: family.generation + 1,
-                                   issuedAt: now, expiresAt: expiresAt, rotatedAt: nil)
+        let slot = store.insert(RefreshRecord(hash: TokenHash(of: token), expiresAt: expiresAt,
+                                              family: Int32(index), generation: family.generation + 1))
         families[index].generation += 1
-        let slot: Int
-        if let free = freeRecords.popLast() { records[free] = record; slot = free } else { records.append(record); slot = records.count - 1 }
-        recordIndex[record.hash] = slot
-        families[index].records.append(slot)
+        if family.currentRecord >= 0 { store[family.currentRecord].newer = Int32(slot) }
+        if family.oldestRecord < 0 { families[index].oldestRecord = slot }
+        families[index].currentRecord = slot
         return (token, expiresAt)
     }
 
@@ -222,10 +209,11 @@ public final class AuthServer {
     /// access token denylists its `jti`. Unknown tokens are not an error (§2.2).
     @discardableResult
     func revoke(token: String, now: VirtualTime, policy: Policy, reason: String) -> (family: Int?, denylisted: String?) {
-        if let index = recordIndex[TokenHash(of: token)], let record = records[index] {
-            let alreadyRevoked = families[record.family].revoked != nil
-            revokeFamily(record.family, at: now, reason: reason)
-            return (alreadyRevoked ? nil : record.family, nil)
+        if let index = store.slot(of: TokenHash(of: token)) {
+            let family = Int(store[index].family)
+            let alreadyRevoked = families[family].revoked != nil
+            revokeFamily(family, at: now, reason: reason)
+            return (alreadyRevoked ? nil : family, nil)
         }
         if policy.denylist, case .valid(let claims) = validator.validate(token, now: now, epoch: World.epoch) {
             denylist[claims.tokenID] = claims.expiresAt
@@ -240,8 +228,8 @@ public final class AuthServer {
 
     /// RFC 7662 §2.2: `active` plus the token's claims, or why it is inactive.
     func introspect(token: String, now: VirtualTime, policy: Policy) -> (active: Bool, claims: AccessTokenClaims?, reason: String) {
-        if let index = recordIndex[TokenHash(of: token)], let record = records[index] {
-            let state = refreshState(record: record, now: now)
+        if let index = store.slot(of: TokenHash(of: token)) {
+            let state = refreshState(record: store[index], now: now)
             return (state == .valid, nil, "refresh token, \(state.rawValue)")
         }
         switch validator.validate(token, now: now, epoch: World.epoch) {
@@ -259,12 +247,12 @@ public final class AuthServer {
     // MARK: For the world's narrator
 
     func refreshState(of token: String, now: VirtualTime) -> RefreshTokenState {
-        guard let index = recordIndex[TokenHash(of: token)], let record = records[index] else { return .unknown }
-        return refreshState(record: record, now: now)
+        guard let index = store.slot(of: TokenHash(of: token)) else { return .unknown }
+        return refreshState(record: store[index], now: now)
     }
 
     private func refreshState(record: RefreshRecord, now: VirtualTime) -> RefreshTokenState {
-        if families[record.family].revoked != nil { return .revoked }
+        if families[Int(record.family)].revoked != nil { return .revoked }
         if record.rotatedAt != nil { return .rotated }
         if now >= record.expiresAt { return .expired }
         return .valid
