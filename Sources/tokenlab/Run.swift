@@ -25,16 +25,13 @@ struct Run: ParsableCommand {
 
     func run() throws {
         let text: String
-        do { text = try String(contentsOfFile: script, encoding: .utf8) } catch {
-            throw ValidationError("cannot read \(script): \(Files.reason(error))")
-        }
+        do { text = try Files.readText(script) } catch { throw Files.fail("tokenlab: cannot read \(script): \(error.reason)") }
         let result: ScriptRun
         do {
             result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
                                           tool: "tokenlab \(TokenLab.version)")
         } catch {
-            Files.printError(error.message)
-            throw ExitCode.failure
+            throw Files.fail(error.message)
         }
         if !quiet {
             print("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)")
@@ -42,8 +39,7 @@ struct Run: ParsableCommand {
         }
         if let trace {
             do { try Files.writeAtomically(result.trace, to: trace) } catch {
-                Files.printError("cannot write trace \(trace): \(Files.reason(error))")
-                throw ExitCode.failure
+                throw Files.fail("tokenlab: cannot write trace \(trace): \(error.reason)")
             }
         }
     }

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The executable as a user meets it: exit codes, stderr, and trace files.
+@Suite struct CommandLineTests {
+    static let binary: URL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tokenlab")
+
+    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
+
+    func tokenlab(_ arguments: [String]) throws -> Outcome {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tokenlab-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func helpListsTheSubcommands() throws {
+        #expect(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the tokenlab product first: \(Self.binary.path)")
+        let help = try tokenlab(["--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("run") && help.stdout.contains("bench"))
+    }
+
+    @Test func aGoodScriptPrintsTheSeedFirstAndWritesItsTrace() throws {
+        let dir = try temporaryDirectory()
+        let script = dir.appendingPathComponent("ok.tl"), trace = dir.appendingPathComponent("ok.jsonl")
+        try "login alice\ncall alice GET /orders\n".write(to: script, atomically: true, encoding: .utf8)
+        let run = try tokenlab(["run", script.path, "--trace", trace.path, "--seed", "7"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.hasPrefix("tokenlab 0.1.0  seed 7  policy baseline"))
+        let written = try String(contentsOf: trace, encoding: .utf8)
+        #expect(written.hasPrefix("{\"type\":\"header\"") && written.contains("\"seed\":7"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["ok.jsonl", "ok.tl"], "no temporary file left behind")
+    }
+
+    @Test func aBadScriptNamesFileAndLineExitsOneAndLeavesTheOldTraceAlone() throws {
+        let dir = try temporaryDirectory()
+        let script = dir.appendingPathComponent("bad.tl"), trace = dir.appendingPathComponent("keep.jsonl")
+        try "login alice\n\nlgoin bob\n".write(to: script, atomically: true, encoding: .utf8)
+        try "a good trace\n".write(to: trace, atomically: true, encoding: .utf8)
+        let run = try tokenlab(["run", script.path, "--trace", trace.path])
+        #expect(run.status == 1)
+        #expect(run.stderr == "\(script.path):3: unknown command 'lgoin'; did you mean 'login'? (help lists them)\n")
+        #expect(try String(contentsOf: trace, encoding: .utf8) == "a good trace\n")
+    }
+
+    @Test func aMissingScriptOrBadOptionIsAOneLineError() throws {
+        let missing = try tokenlab(["run", "/nonexistent/x.tl"])
+        #expect(missing.status == 1 && missing.stderr == "tokenlab: cannot read /nonexistent/x.tl: No such file or directory\n")
+        let preset = try tokenlab(["run", "/dev/null", "--policy", "paranoid"])
+        #expect(preset.status == 1 && preset.stderr.contains("unknown preset 'paranoid'"))
+        let bench = try tokenlab(["bench", "--clients", "0"])
+        #expect(bench.status != 0 && bench.stderr.contains("--clients takes 1...1000000"))
+    }
+
+    @Test func theBenchPrintsItsFigures() throws {
+        let bench = try tokenlab(["bench", "--clients", "20", "--hours", "1"])
+        #expect(bench.status == 0)
+        for label in ["clients", "calls", "events", "wall s", "calls/s", "events/s", "peak memory"] {
+            #expect(bench.stdout.contains(label), "\(label)")
+        }
+        #expect(bench.stdout.contains("calls         2380  (200: 2380)"), "\(bench.stdout)")
+    }
+}
