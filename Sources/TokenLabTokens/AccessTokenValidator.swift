@@ -70,6 +70,14 @@ public final class AccessTokenValidator {
     private var issuerBytes: [UInt8] = []
     private var audienceBytes: [UInt8] = []
     private var acceptsNone = false
+    // The rules, flattened into plain stored properties for the hot path.
+    private var acceptsHS256 = true
+    private var checksType = true
+    private var checksIssuer = true
+    private var checksAudience = true
+    private var extractsTokenID = true
+    private var leewayMilliseconds: Int64 = 0
+    private var keys: [HS256Key] = []
     /// The last header segment seen and what it says: every token from one
     /// auth server key shares its header, so it is read once, not per request.
     private var lastHeaderSegment: [UInt8] = []
@@ -84,6 +92,13 @@ public final class AccessTokenValidator {
         issuerBytes = Array(rules.issuer.utf8)
         audienceBytes = Array(rules.audience.utf8)
         acceptsNone = rules.allowedAlgorithms.contains("none")
+        acceptsHS256 = rules.allowedAlgorithms.contains("HS256")
+        checksType = rules.checksType
+        checksIssuer = rules.checksIssuer
+        checksAudience = rules.checksAudience
+        extractsTokenID = rules.extractsTokenID
+        leewayMilliseconds = rules.leeway.milliseconds
+        keys = rules.keys
     }
 
     public func validate(_ token: String, now: VirtualTime, epoch: Int64) -> ValidationVerdict {
@@ -118,32 +133,34 @@ public final class AccessTokenValidator {
         let isNone = header.alg.utf8.count == 4 && header.alg.lowercased() == "none"
         if isNone {
             guard acceptsNone else { return .rejected(.algorithmNotAllowed(header.alg)) }
-        } else if !rules.allowedAlgorithms.contains(header.alg) || header.alg != "HS256" {
+        } else if !acceptsHS256 || header.alg != "HS256" {
             return .rejected(.algorithmNotAllowed(header.alg))
         }
         // 2. Explicit typing (RFC 9068 §4 / RFC 8725 §3.11).
-        if rules.checksType {
+        if checksType {
             guard header.hasAccessTokenType else { return .rejected(.wrongType(header.typ)) }
         }
         // 3. Signature.
         if !isNone {
-            let key: HS256Key?
-            if let kid = header.kid { key = rules.keys.first(where: { $0.kid == kid }) }
-            else { key = rules.keys.count == 1 ? rules.keys.first : nil }
-            guard let key else { return .rejected(.unknownKey(header.kid)) }
-            let verified = Base64URL.decodeScratch(signaturePart) { signature in
-                key.isValidSignature(UnsafeRawBufferPointer(signature), for: signingInput)
+            let keyIndex: Int?
+            if let kid = header.kid { keyIndex = keys.firstIndex(where: { $0.kid == kid }) }
+            else { keyIndex = keys.count == 1 ? 0 : nil }
+            guard let keyIndex else { return .rejected(.unknownKey(header.kid)) }
+            let verified = keys.withUnsafeBufferPointer { keys in
+                Base64URL.decodeScratch(signaturePart) { signature in
+                    keys[keyIndex].isValidSignature(UnsafeRawBufferPointer(signature), for: signingInput)
+                }
             }
             guard verified == true else { return .rejected(.badSignature) }
         }
         // 4. Claims.
         let facts: ClaimFacts?? = Base64URL.decodeScratch(payloadPart) { payload in
-            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: rules.extractsTokenID)
+            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: extractsTokenID)
         }
         guard let decoded = facts else { return .rejected(.malformed("payload is not base64url")) }
         guard var claims = decoded else { return .rejected(.malformed("payload is not a JSON object")) }
         guard let exp = claims.exp else { return .rejected(.missingClaim("exp")) }
-        let leeway = rules.leeway.milliseconds
+        let leeway = leewayMilliseconds
         let expiresAt = VirtualTime.fromUnixSeconds(exp, epoch: epoch)
         if now.milliseconds >= expiresAt.milliseconds + leeway {
             return .rejected(.expired(ago: now - expiresAt))
@@ -152,8 +169,8 @@ public final class AccessTokenValidator {
             let start = VirtualTime.fromUnixSeconds(nbf, epoch: epoch)
             if now.milliseconds + leeway < start.milliseconds { return .rejected(.notYetValid(for: start - now)) }
         }
-        if rules.checksIssuer && !claims.issuerMatches { return .rejected(.wrongIssuer) }
-        if rules.checksAudience && !claims.audienceMatches { return .rejected(.wrongAudience) }
+        if checksIssuer && !claims.issuerMatches { return .rejected(.wrongIssuer) }
+        if checksAudience && !claims.audienceMatches { return .rejected(.wrongAudience) }
         claims.validated.expiresAt = exp
         claims.validated.notBefore = claims.nbf
         claims.validated.usedAlgorithmNone = isNone

@@ -142,7 +142,7 @@ extension World {
                 }
             } else {
                 let apiResponse: APIResponse
-                switch api.validateLocally(token, now: now, policy: policy, auth: auth) {
+                switch api.validateLocally(token, now: now, auth: auth) {
                 case .refused(let refusal): apiResponse = refusal
                 case .accepted(let claims): apiResponse = api.authorize(claims, for: Resource.catalog[resourceIndex])
                 }

@@ -60,13 +60,13 @@ import Testing
         // The logged-out token still works where the API only checks signature and expiry.
         let world = baseline.world
         let at1 = world.ledger.entry(id: "at1")!.value
-        #expect(world.api.validateLocally(at1, now: world.now, policy: world.policy, auth: world.auth).isAccepted)
+        #expect(world.api.validateLocally(at1, now: world.now, auth: world.auth).isAccepted)
 
         let bcp = session(preset: "bcp")
         bcp.run("login alice", "logout alice")
         let bcpWorld = bcp.world
         let token = bcpWorld.ledger.entry(id: "at1")!.value
-        guard case .refused(let response) = bcpWorld.api.validateLocally(token, now: bcpWorld.now, policy: bcpWorld.policy, auth: bcpWorld.auth) else {
+        guard case .refused(let response) = bcpWorld.api.validateLocally(token, now: bcpWorld.now, auth: bcpWorld.auth) else {
             Issue.record("bcp should refuse a logged-out access token")
             return
         }

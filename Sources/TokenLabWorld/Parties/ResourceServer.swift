@@ -51,6 +51,8 @@ final class ResourceServer {
     private(set) var validator: AccessTokenValidator
     /// Introspection answers by token, kept for `introspection.cache`.
     private var cache: [String: (active: Bool, claims: AccessTokenClaims?, reason: String, until: VirtualTime)] = [:]
+    /// Whether to consult the auth server's denylist (policy `denylist`).
+    private var checksDenylist = false
 
     init(keys: [HS256Key]) {
         validator = AccessTokenValidator(rules: ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys))
@@ -65,6 +67,7 @@ final class ResourceServer {
         rules.leeway = policy.leeway
         rules.extractsTokenID = policy.denylist
         validator.rules = rules
+        checksDenylist = policy.denylist
         if policy.validation == .local { cache.removeAll() }
     }
 
@@ -78,7 +81,7 @@ final class ResourceServer {
     }
 
     /// Local validation (RFC 9068 §4) and the denylist.
-    func validateLocally(_ token: String?, now: VirtualTime, policy: Policy, auth: AuthServer) -> LocalCheck {
+    func validateLocally(_ token: String?, now: VirtualTime, auth: AuthServer) -> LocalCheck {
         guard let token else {
             return .refused(APIResponse(status: 401, description: "no token", rule: "RFC 6750 §3.1"))
         }
@@ -86,7 +89,7 @@ final class ResourceServer {
         case .rejected(let rejection):
             return .refused(.invalidToken(rejection.description, rule: rejection.rule, rejection: rejection))
         case .valid(let claims):
-            if policy.denylist, auth.isDenylisted(claims.tokenID) {
+            if checksDenylist, auth.isDenylisted(claims.tokenID) {
                 return .refused(.invalidToken("revoked (denylisted)", rule: "RFC 7009 §2.1"))
             }
             return .accepted(claims)

@@ -20,7 +20,7 @@ extension World {
             return state == .unknown ? "expired" : state.rawValue
         case .access:
             if now >= entry.expiresAt + policy.leeway { return "expired" }
-            switch api.validateLocally(entry.value, now: now, policy: policy, auth: auth) {
+            switch api.validateLocally(entry.value, now: now, auth: auth) {
             case .refused(let response): return response.rejection?.code ?? "revoked"
             case .accepted:
                 return auth.familyIsRevoked(entry.family) ? "valid (family revoked)" : "valid"
@@ -65,7 +65,7 @@ extension World {
             verdict = "no key with kid \(kid ?? "-")"
         }
         lines.append("signature: \(verdict)")
-        switch api.validateLocally(token, now: now, policy: policy, auth: auth) {
+        switch api.validateLocally(token, now: now, auth: auth) {
         case .accepted: lines.append("the API would accept it now")
         case .refused(let response): lines.append("the API would refuse it now: \(response.summary) [\(response.rule ?? "")]")
         }
