@@ -46,6 +46,7 @@ let package = Package(
             name: "tokenlab",
             dependencies: [
                 "TokenLabWorld",
+                "CReadline",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -91,8 +91,8 @@ extension World {
     func clientIndex(_ user: String) throws(CommandError) -> Int {
         guard let index = client(forUser: user) else {
             var message = "unknown user '\(user)'"
-            if let guess = CommandParser.closest(to: user, among: userNames) { message += "; did you mean '\(guess)'?" }
-            throw CommandError(message + "; valid: " + userNames.joined(separator: ", "))
+            if let guess = CommandParser.closest(to: user, among: actorNames) { message += "; did you mean '\(guess)'?" }
+            throw CommandError(message + "; valid: " + actorNames.joined(separator: ", "))
         }
         return index
     }

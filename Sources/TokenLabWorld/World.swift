@@ -43,6 +43,8 @@ public final class World {
         auth = AuthServer(seed: seed, users: users)
         api = ResourceServer(keys: auth.keys)
         for user in users { clients.append(Client(name: user.name + ".browser", user: user.name, password: user.password)) }
+        // The attacker: no account, only what she steals (and what that gets her).
+        clients.append(Client(name: World.attacker, user: World.attacker, password: "", isAttacker: true))
         api.apply(policy, keys: auth.keys)
     }
 
@@ -51,7 +53,11 @@ public final class World {
         User(name: "bob", password: "builder", role: "admin", scope: "orders:read admin"),
     ]
 
+    public static let attacker = "mallory"
+
     public var userNames: [String] { auth.users.map(\.name) }
+    /// Everyone with a device: the users and the attacker.
+    public var actorNames: [String] { clients.map(\.user) }
     public var partyNames: [String] { ["auth", "api"] + clients.map(\.name) }
 
     // MARK: Policy

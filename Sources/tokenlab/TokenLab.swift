@@ -8,6 +8,7 @@ struct TokenLab: ParsableCommand {
         commandName: "tokenlab",
         abstract: "A workbench for access and refresh tokens: a deterministic simulator of how they are attacked and defended.",
         version: version,
-        subcommands: [Run.self, Bench.self]
+        subcommands: [Repl.self, Run.self, Bench.self],
+        defaultSubcommand: Repl.self
     )
 }

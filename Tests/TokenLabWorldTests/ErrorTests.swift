@@ -18,8 +18,8 @@ import Testing
     }
 
     @Test func unknownNamesListWhatIsValid() {
-        #expect(error("login carol") == "unknown user 'carol'; valid: alice, bob")
-        #expect(error("login alcie") == "unknown user 'alcie'; did you mean 'alice'?; valid: alice, bob")
+        #expect(error("login carol") == "unknown user 'carol'; valid: alice, bob, mallory")
+        #expect(error("login alcie") == "unknown user 'alcie'; did you mean 'alice'?; valid: alice, bob, mallory")
         #expect(error("revoke at9") == "unknown token 'at9'; valid: none yet (login first)")
         #expect(error("call alice GET /nope") == "unknown resource 'GET /nope'; valid: GET /orders, GET /profile, GET /admin")
         #expect(error("set preset paranoid") == "unknown preset 'paranoid'; valid: insecure, baseline, rotation, bcp")
@@ -32,7 +32,7 @@ import Testing
         let s = session()
         s.run("login alice")
         let (time, events, tokens) = (s.world.now, s.world.events.count, s.world.ledger.entries.count)
-        for bad in ["refresh alice at1", "login mallory", "set tls maybe", "advance until bob.access expires", "logout bob", "call alice POST /orders"] {
+        for bad in ["refresh alice at1", "login carol", "set tls maybe", "advance until bob.access expires", "logout bob", "call alice POST /orders"] {
             #expect(s.execute(bad).error != nil, "\(bad)")
         }
         #expect(s.world.now == time && s.world.events.count == events && s.world.ledger.entries.count == tokens)
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func aScriptErrorNamesTheFileAndLineAndStops() {
-        #expect(throws: CommandError("test.tl:3: unknown user 'carol'; valid: alice, bob")) {
+        #expect(throws: CommandError("test.tl:3: unknown user 'carol'; valid: alice, bob, mallory")) {
             try runScript("login alice\n# fine\nlogin carol\nlogin bob\n")
         }
     }

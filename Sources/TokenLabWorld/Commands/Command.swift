@@ -20,6 +20,46 @@ public enum Command: Equatable, Sendable {
     case keys
     case status
     case help(command: String?)
+    // Attackers
+    case steal(kind: StolenKind, victim: String, capability: String)
+    case wallet(party: String)
+    // Pictures
+    case diagram(count: Int?)
+    case timeline
+    // The session around the world
+    case undo
+    case reset
+    case seed(UInt64)
+    case history
+    case save(path: String)
+    case load(path: String)
+    case quit
+}
+
+public enum StolenKind: String, Sendable, CaseIterable {
+    case access, refresh, all
+}
+
+extension Command {
+    /// Whether the command changes the world (and so is kept for undo,
+    /// replay and save); looking commands are not.
+    public var changesWorld: Bool {
+        switch self {
+        case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal:
+            true
+        case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline,
+             .undo, .reset, .seed, .history, .save, .load, .quit:
+            false
+        }
+    }
+
+    /// Commands about the session rather than the world.
+    var isSessionCommand: Bool {
+        switch self {
+        case .undo, .reset, .seed, .history, .save, .load, .quit: true
+        default: false
+        }
+    }
 }
 
 /// A bad line or an impossible request: one line saying what was expected.
@@ -67,8 +107,32 @@ public struct CommandSpec: Sendable {
                     example: "keys", rule: "RFC 7517 §5"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
+        CommandSpec(name: "steal", usage: "steal access|refresh|all from USER via xss|sniff|device|logs|insider",
+                    summary: "mallory tries a capability; the world decides what it can reach",
+                    example: "steal refresh from alice via xss", rule: "RFC 6819 §4, browser-based-apps BCP §5"),
+        CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout",
+                    summary: "act as the attacker, with what she stole, through the same API as anyone",
+                    example: "as mallory call GET /orders", rule: nil),
+        CommandSpec(name: "wallet", usage: "wallet PARTY", summary: "what a party holds and how long each item stays usable",
+                    example: "wallet mallory", rule: nil),
+        CommandSpec(name: "diagram", usage: "diagram [N]", summary: "a sequence diagram of the last N messages (default 12)",
+                    example: "diagram 8", rule: nil),
+        CommandSpec(name: "timeline", usage: "timeline", summary: "each token's validity as a bar over virtual time",
+                    example: "timeline", rule: nil),
+        CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (the world is replayed from the start)",
+                    example: "undo", rule: nil),
+        CommandSpec(name: "reset", usage: "reset", summary: "a fresh world with the same seed and starting policy",
+                    example: "reset", rule: nil),
+        CommandSpec(name: "seed", usage: "seed N", summary: "a fresh world with seed N", example: "seed 42", rule: nil),
+        CommandSpec(name: "history", usage: "history", summary: "the commands that made this world, numbered",
+                    example: "history", rule: nil),
+        CommandSpec(name: "save", usage: "save FILE", summary: "write this session as a trace (JSON Lines)",
+                    example: "save Traces/mine.jsonl", rule: nil),
+        CommandSpec(name: "load", usage: "load FILE", summary: "run a script (.tl) or a trace's inputs into this world",
+                    example: "load Traces/demo.tl", rule: nil),
         CommandSpec(name: "help", usage: "help [COMMAND]", summary: "list commands, or one command's usage and example",
                     example: "help advance", rule: nil),
+        CommandSpec(name: "quit", usage: "quit", summary: "leave (Ctrl-D does too)", example: "quit", rule: nil),
     ]
 
     public static func named(_ name: String) -> CommandSpec? { all.first(where: { $0.name == name }) }

@@ -26,7 +26,7 @@ public enum CommandParser {
         let words = words(of: line).map(String.init)
         guard let name = words.first else { return nil }
         let args = Array(words.dropFirst())
-        guard let spec = CommandSpec.named(name) else {
+        guard let spec = CommandSpec.named(name == "exit" ? "quit" : name) else {
             var message = "unknown command '\(name)'"
             if let guess = closest(to: name, among: CommandSpec.all.map(\.name)) { message += "; did you mean '\(guess)'?" }
             throw CommandError(message + " (help lists them)")
@@ -58,6 +58,33 @@ public enum CommandParser {
         case ("status", 0): return .status
         case ("help", 0): return .help(command: nil)
         case ("help", 1): return .help(command: args[0])
+        case ("steal", 5) where args[1] == "from" && args[3] == "via":
+            guard let kind = StolenKind(rawValue: args[0]) else {
+                throw CommandError("steal: '\(args[0])' is not access, refresh or all; usage: \(spec.usage)")
+            }
+            return .steal(kind: kind, victim: args[2], capability: args[4])
+        case ("as", 2...):
+            // `as mallory call GET /orders` is `call mallory GET /orders`: one code path for everyone.
+            let inner = args[1]
+            guard ["call", "refresh", "logout"].contains(inner) else {
+                throw CommandError("as: '\(inner)' is not something a party does here (call, refresh, logout); usage: \(spec.usage)")
+            }
+            return try parse(([inner, args[0]] + args.dropFirst(2)).joined(separator: " "))
+        case ("wallet", 1): return .wallet(party: args[0])
+        case ("diagram", 0): return .diagram(count: nil)
+        case ("diagram", 1):
+            guard let n = Int(args[0]), n > 0, n <= 10_000 else { throw CommandError("diagram: N is a count from 1 to 10000; usage: \(spec.usage)") }
+            return .diagram(count: n)
+        case ("timeline", 0): return .timeline
+        case ("undo", 0): return .undo
+        case ("reset", 0): return .reset
+        case ("seed", 1):
+            guard let seed = UInt64(args[0]) else { throw CommandError("seed: '\(args[0])' is not a number from 0 to \(UInt64.max)") }
+            return .seed(seed)
+        case ("history", 0): return .history
+        case ("save", 1): return .save(path: args[0])
+        case ("load", 1): return .load(path: args[0])
+        case ("quit", 0), ("exit", 0): return .quit
         default: throw usage
         }
     }

@@ -8,11 +8,15 @@ public struct CommandResult: Sendable {
     public var events: [TraceEvent] = []
     public var error: CommandError?
     public var isBlank = false
+    public var effect: SessionEffect?
 }
 
 /// The one interpreter behind the REPL, scripts, lessons and replay.
 public final class Interpreter {
     public let world: World
+    /// How wide pictures may be drawn, and whether in colour (the front end knows).
+    public var width = 80
+    public var colors = false
 
     public init(world: World) { self.world = world }
 
@@ -68,6 +72,12 @@ public final class Interpreter {
         case .keys: return world.keysText()
         case .status: return world.statusLines()
         case .help(let name): return try HelpView.lines(for: name)
+        case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
+        case .wallet(let party): return try world.walletLines(of: party)
+        case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
+        case .timeline: return world.timelineLines(width: width, colors: colors)
+        case .undo, .reset, .seed, .history, .save, .load, .quit:
+            throw CommandError("this command works in a session (the REPL or a script) only")
         }
         return []
     }

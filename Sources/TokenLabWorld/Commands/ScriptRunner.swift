@@ -10,23 +10,20 @@ public struct ScriptRun: Sendable {
 public enum ScriptRunner {
     public static func run(script: String, fileName: String, seed: UInt64, preset: String = "baseline",
                            tool: String) throws(CommandError) -> ScriptRun {
-        guard let policy = Policy.preset(named: preset) else {
-            throw CommandError("unknown preset '\(preset)'; valid: \(Policy.presetNames.joined(separator: ", "))")
-        }
-        let world = World(seed: seed)
-        world.setPolicy(policy, presetName: preset)
-        let interpreter = Interpreter(world: world)
-        var recorder = TraceRecorder(world: world, tool: tool)
+        let session = try Session(seed: seed, preset: preset)
         var output: [String] = []
         for (offset, line) in lines(of: script).enumerated() {
-            let enteredAt = world.now
-            let result = interpreter.execute(line)
+            let result = session.execute(line, lineNumber: offset + 1)
             if let error = result.error { throw CommandError("\(fileName):\(offset + 1): \(error.message)") }
-            recorder.record(line: offset + 1, text: line, enteredAt: enteredAt, result: result)
+            switch result.effect {
+            case .quit?: return ScriptRun(output: output, trace: session.trace)
+            case .write?, .load?: throw CommandError("\(fileName):\(offset + 1): save and load work in the REPL only")
+            case nil: break
+            }
             if !result.isBlank { output.append("> " + line.trimmingTrailingSpaces()) }
             output += result.output
         }
-        return ScriptRun(output: output, trace: recorder.finished())
+        return ScriptRun(output: output, trace: session.trace)
     }
 
     /// Lines split on LF, with a CR before it dropped (scripts edited on Windows).

@@ -260,6 +260,12 @@ public final class AuthServer {
 
     func familyIsRevoked(_ index: Int) -> Bool { families[index].revoked != nil }
 
+    func familyRevocationTime(_ index: Int) -> VirtualTime? { families[index].revoked?.at }
+
+    func rotationTime(of token: String) -> VirtualTime? {
+        store.slot(of: TokenHash(of: token)).flatMap { store[$0].rotatedAt }
+    }
+
     /// Drops denylist entries whose tokens have expired anyway.
     func pruneDenylist(now: VirtualTime) {
         let nowSeconds = now.unixSeconds(epoch: World.epoch)

@@ -15,11 +15,16 @@ final class Client {
     var storage: TokenStorage = .localStorage
     var busy = false
     var family: Int?
+    /// An attacker's device: it holds what it stole and uses it like anyone.
+    let isAttacker: Bool
+    /// What an attacker took, in order.
+    var loot: [StolenItem] = []
 
-    init(name: String, user: String, password: String) {
+    init(name: String, user: String, password: String, isAttacker: Bool = false) {
         self.name = name
         self.user = user
         self.password = password
+        self.isAttacker = isAttacker
     }
 
     func dropTokens() {
@@ -31,4 +36,12 @@ final class Client {
 
     /// How the access token travels: a header, or a cookie the browser attaches.
     var carrier: String { storage == .cookie ? "Cookie" : "Bearer" }
+}
+
+/// One token an attacker took, and how.
+struct StolenItem {
+    let token: String
+    let victim: String
+    let capability: String
+    let at: VirtualTime
 }

@@ -18,8 +18,9 @@ enum PolicyView {
 enum HelpView {
     static func lines(for name: String?) throws(CommandError) -> [String] {
         guard let name else {
-            return TextTable.render(header: ["command", "what it does"], rows: CommandSpec.all.map { [$0.usage, $0.summary] })
-                + ["", "durations: 250ms 90s 5m 2h 30d 1h30m   users: alice (user), bob (admin)   '#' starts a comment"]
+            return TextTable.render(header: ["command", "what it does (help COMMAND for its usage)"],
+                                    rows: CommandSpec.all.map { [$0.name, $0.summary] })
+                + ["", "durations: 250ms 90s 5m 2h 30d 1h30m   users: alice (user), bob (admin); attacker: mallory   '#' starts a comment"]
         }
         guard let spec = CommandSpec.named(name) else {
             var message = "no command '\(name)'"

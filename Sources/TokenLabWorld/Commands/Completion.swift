@@ -1,0 +1,51 @@
+/// Tab completion for the command language: what may come next after the
+/// words already typed. Pure, so the REPL and the tests share it.
+public enum Completion {
+    /// Candidates for the word being typed, or nil where a file name goes
+    /// (the front end then completes paths).
+    public static func candidates(before text: String, world: World) -> [String]? {
+        let endsWithSpace = text.last == " " || text.last == "\t"
+        var words = CommandParser.words(of: text).map(String.init)
+        let partial = endsWithSpace ? "" : (words.popLast() ?? "")
+        let options = next(after: words, world: world)
+        return options.map { list in list.filter { $0.hasPrefix(partial) } }
+    }
+
+    static func next(after words: [String], world: World) -> [String]? {
+        let actors = world.actorNames
+        let tokens = world.ledger.ids
+        let refreshTokens = world.ledger.entries.filter { $0.kind == .refresh }.map(\.id)
+        guard let command = words.first else { return CommandSpec.all.map(\.name) }
+        let args = Array(words.dropFirst())
+        switch (command, args.count) {
+        case ("login", 0), ("refresh", 0), ("logout", 0), ("call", 0), ("wallet", 0), ("as", 0): return actors
+        case ("call", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
+        case ("call", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
+        case ("refresh", 1): return refreshTokens
+        case ("revoke", 0), ("introspect", 0), ("decode", 0): return tokens
+        case ("advance", 0): return ["until", "250ms", "30s", "1m", "5m", "15m", "1h", "1d"]
+        case ("advance", 1) where args[0] == "until":
+            return tokens + world.clients.flatMap { ["\($0.user).access", "\($0.user).refresh"] }
+        case ("advance", 2) where args[0] == "until": return ["expires"]
+        case ("set", 0): return PolicyKey.all.map(\.name) + ["preset"]
+        case ("set", 1) where args[0] == "preset": return Policy.presetNames
+        case ("set", 1):
+            guard let key = PolicyKey.named(args[0]) else { return [] }
+            return key.values.isEmpty ? [key.value(in: world.policy)] : key.values
+        case ("policy", 0): return ["diff"]
+        case ("policy", 1) where args[0] == "diff": return Policy.presetNames
+        case ("steal", 0): return StolenKind.allCases.map(\.rawValue)
+        case ("steal", 1): return ["from"]
+        case ("steal", 2): return world.userNames
+        case ("steal", 3): return ["via"]
+        case ("steal", 4): return World.capabilities.map(\.name)
+        case ("as", 1): return ["call", "refresh", "logout"]
+        case ("as", 2...):
+            // `as mallory call …` completes like `call mallory …`.
+            return next(after: [args[1], args[0]] + args.dropFirst(2), world: world)
+        case ("help", 0): return CommandSpec.all.map(\.name)
+        case ("save", 0), ("load", 0): return nil
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// Attackers act through capabilities, never magic: the world decides what
+/// each capability can reach, and an impossible theft is an outcome, not an error.
+extension World {
+    public static let capabilities: [(name: String, summary: String)] = [
+        ("xss", "script injected into the victim's page reads what script can read"),
+        ("sniff", "a sniffer on the victim's link sees what crosses it unencrypted"),
+        ("device", "the victim's unlocked device, browser profile and all"),
+        ("logs", "server logs, where tokens sent in URLs end up"),
+        ("insider", "a malicious insider reading the auth server's refresh-token table"),
+    ]
+
+    public func steal(_ kind: StolenKind, from victim: String, via capability: String) throws(CommandError) {
+        let victimIndex = try clientIndex(victim)
+        guard !clients[victimIndex].isAttacker else { throw CommandError("\(victim) is the attacker; steal from alice or bob") }
+        guard World.capabilities.contains(where: { $0.name == capability }) else {
+            throw CommandError("unknown capability '\(capability)'; valid: " + World.capabilities.map(\.name).joined(separator: ", "))
+        }
+        guard let thief = clients.firstIndex(where: \.isAttacker) else { return }
+        let client = clients[victimIndex]
+        let kinds: [TokenLedger.Kind] = switch kind {
+        case .access: [.access]
+        case .refresh: [.refresh]
+        case .all: [.access, .refresh]
+        }
+        let action = "steal \(kind.rawValue) from \(victim) via \(capability)"
+        for wanted in kinds {
+            let held = wanted == .access ? client.access : client.refresh
+            guard let token = held else {
+                record(.security, from: World.attacker, action, "nothing: \(victim) holds no \(wanted.rawValue) token")
+                continue
+            }
+            switch reach(capability, kind: wanted, on: client) {
+            case .blocked(let why, let rule):
+                record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule, tokens: [shortID(token)])
+            case .reached(let how, let rule):
+                let thiefClient = clients[thief]
+                thiefClient.loot.append(StolenItem(token: token, victim: victim, capability: capability, at: now))
+                if wanted == .access {
+                    thiefClient.access = token
+                    thiefClient.accessExpiresAt = ledger.entry(value: token)?.expiresAt
+                } else {
+                    thiefClient.refresh = token
+                }
+                record(.security, from: World.attacker, action, "got \(shortID(token)): \(how)", rule: rule, tokens: [shortID(token)])
+            }
+        }
+    }
+
+    enum Reach {
+        case reached(String, rule: String)
+        case blocked(String, rule: String)
+    }
+
+    /// What `capability` can read of a `kind` token stored on `client`.
+    func reach(_ capability: String, kind: TokenLedger.Kind, on client: Client) -> Reach {
+        let place = client.storage
+        switch capability {
+        case "xss":
+            if place == .cookie && policy.cookieHttpOnly {
+                return .blocked("the token is in an HttpOnly cookie, out of script's reach (script can still send requests with it)",
+                                rule: "RFC 6265 §4.1.2.6")
+            }
+            return .reached("script reads \(place == .memory ? "the page's memory" : place.rawValue)", rule: "browser-based-apps BCP §5.1.1")
+        case "sniff":
+            if policy.tls { return .blocked("the link is TLS: the sniffer sees only ciphertext", rule: "RFC 6749 §10.3, RFC 6750 §5.3") }
+            if place == .cookie && policy.cookieSecure {
+                return .blocked("the Secure cookie is never sent over the plain link", rule: "RFC 6265 §4.1.2.5")
+            }
+            return .reached("it crossed a plain link", rule: "RFC 6749 §10.3, RFC 6819 §4.6.7")
+        case "device":
+            if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8") }
+            return .reached("read from the browser profile (\(place.rawValue))", rule: "RFC 6819 §4.1.1")
+        case "logs":
+            return .blocked("this client never puts tokens in URLs, so none reach a log", rule: "RFC 6750 §2.3, §5.3")
+        default: // insider
+            if kind == .access {
+                return .blocked("the auth server keeps no table of access tokens to read", rule: "RFC 9068 §1")
+            }
+            return .blocked("the table holds only SHA-256 hashes; a hash cannot be presented as a token",
+                            rule: "RFC 6819 §5.1.4.1.3")
+        }
+    }
+
+    /// `wallet PARTY`: what it holds and how long each item stays usable.
+    func walletLines(of party: String) throws(CommandError) -> [String] {
+        let client = clients[try clientIndex(party)]
+        var rows: [[String]] = []
+        var seen: [String] = []
+        func row(_ token: String, source: String) {
+            guard !seen.contains(token) else { return }
+            seen.append(token)
+            guard let entry = ledger.entry(value: token) else {
+                rows.append([shortID(token), "?", source, "not minted here"])
+                return
+            }
+            let state = state(of: entry)
+            let end = entry.kind == .access ? entry.expiresAt + policy.leeway : entry.expiresAt
+            let usable = state.hasPrefix("valid") ? "usable for \((end - now).text) (until \(end.clockText))" : state
+            rows.append([entry.id, entry.kind.rawValue, source, usable])
+        }
+        for item in client.loot { row(item.token, source: "stolen from \(item.victim) via \(item.capability) at \(item.at.clockText)") }
+        if let access = client.access { row(access, source: client.isAttacker ? "obtained with stolen material" : "its own, in \(client.storage.rawValue)") }
+        if let refresh = client.refresh { row(refresh, source: client.isAttacker ? "obtained with stolen material" : "its own, in \(client.storage.rawValue)") }
+        guard !rows.isEmpty else { return ["\(party) holds nothing"] }
+        return ["\(party) holds (at \(now.clockText)):"] + TextTable.render(header: ["id", "kind", "how", "state"], rows: rows).map { "  " + $0 }
+    }
+}

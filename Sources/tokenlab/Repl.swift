@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import TokenLabWorld
+
+struct Repl: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "The interactive shell (the default): type commands, Tab completes, 'help' lists them.",
+        discussion: "When standard input is not a terminal, lines are read one by one with no prompt; the exit status is 1 if any line failed."
+    )
+
+    @Option(name: .long, help: "The seed of every random choice in the world.")
+    var seed: UInt64 = 1
+
+    @Option(name: .long, help: "The starting policy preset: insecure, baseline, rotation or bcp.")
+    var policy: String = "baseline"
+
+    func run() throws {
+        let session: Session
+        do { session = try Session(seed: seed, preset: policy) } catch { throw Files.fail("tokenlab: \(error.message)") }
+        session.colors = Terminal.wantsColor
+        session.width = Terminal.width
+        if Terminal.inputIsTerminal {
+            interactive(session)
+        } else if !piped(session) {
+            throw ExitCode.failure
+        }
+    }
+
+    private func interactive(_ session: Session) {
+        print("tokenlab \(toolVersion)  seed \(session.seed)  policy \(session.startingPreset)  ('help' lists commands, Tab completes, Ctrl-D quits)")
+        let editor = LineEditor(session: session, historyPath: Terminal.historyPath)
+        while let line = editor.readLine(prompt: prompt(session)) {
+            session.width = Terminal.width
+            if !handle(line, in: session, source: nil) { break }
+        }
+        print("")
+    }
+
+    /// Reads standard input line by line (no readline: it would echo, and
+    /// would take a Tab for completion). False if any line failed.
+    private func piped(_ session: Session) -> Bool {
+        var allGood = true
+        var number = 0
+        while let line = readLine(strippingNewline: true) {
+            number += 1
+            let before = failures
+            if !handle(line, in: session, source: "<stdin>:\(number)") { break }
+            if failures > before { allGood = false }
+        }
+        return allGood
+    }
+
+    private func prompt(_ session: Session) -> String {
+        let seedPart = session.seed == 1 ? "" : "[seed \(session.seed)]"
+        return "tokenlab\(seedPart) \(session.world.now.shortClockText)> "
+    }
+
+    /// Runs one line; false when the session should end.
+    private func handle(_ line: String, in session: Session, source: String?) -> Bool {
+        let result = session.execute(line)
+        show(result, session: session, source: source)
+        switch result.effect {
+        case .quit?:
+            return false
+        case .write(let path, let text)?:
+            do { try Files.writeAtomically(text, to: path) } catch {
+                report("cannot write \(path): \(error.reason)", source: source)
+            }
+        case .load(let path)?:
+            do {
+                let text = try Files.readText(path)
+                show(session.load(text: text, name: path), session: session, source: source)
+            } catch {
+                report("cannot read \(path): \(error.reason)", source: source)
+            }
+        case nil:
+            break
+        }
+        return true
+    }
+
+    private func show(_ result: CommandResult, session: Session, source: String?) {
+        if let error = result.error {
+            report(error.message, source: source)
+            return
+        }
+        for event in result.events { print(EventStyle.line(for: event, colors: session.colors)) }
+        for line in result.output.dropFirst(result.events.count) { print(line) }
+        if result.effect == nil { fflush(nil) }
+    }
+
+    private func report(_ message: String, source: String?) {
+        failures += 1
+        fflush(nil)
+        Files.printError(source.map { "\($0): \(message)" } ?? "error: \(message)")
+    }
+}
+
+/// Lines that failed in this process (a ParsableCommand is a value; the count lives here).
+nonisolated(unsafe) private var failures = 0

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Facts about the terminal, read once: the only place that asks.
+enum Terminal {
+    static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+    static var outputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// Colours only on a terminal, and never when NO_COLOR is set (no-color.org).
+    static var wantsColor: Bool { outputIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    /// The terminal's width, else COLUMNS, else 80.
+    static var width: Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 80
+    }
+
+    /// `$XDG_STATE_HOME/tokenlab/history`, else `~/.tokenlab_history`.
+    static var historyPath: String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let state = environment["XDG_STATE_HOME"], !state.isEmpty {
+            let directory = state + "/tokenlab"
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            return directory + "/history"
+        }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return home + "/.tokenlab_history"
+    }
+}
