@@ -27,6 +27,11 @@ final class LineEditor {
         using_history()
         stifle_history(LineEditor.historyLimit)
         if let historyPath { read_history(historyPath) }
+        // A parent may have left SIGINT blocked; Ctrl-C must reach us.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
             // Like bash: drop what was typed and show a fresh prompt.
             _ = write(STDOUT_FILENO, "\n", 1) // readline has echoed ^C already
