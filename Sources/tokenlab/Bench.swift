@@ -5,7 +5,16 @@ import TokenLabWorld
 
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Measure the simulator on the standard workload and print the figures.",
+        abstract: "Measure tokenlab and print the figures (no pass/fail: speed goals live here, not in tests).",
+        subcommands: [BenchWorld.self, BenchRepl.self],
+        defaultSubcommand: BenchWorld.self
+    )
+}
+
+struct BenchWorld: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "world",
+        abstract: "The simulator on the standard workload (the default).",
         discussion: """
             N clients log in at random moments in the first 30 s, then call GET /orders every 30 s of virtual time; \
             access tokens live 5 minutes and are refreshed with rotation at the first call after expiry; \
@@ -51,7 +60,9 @@ struct Bench: ParsableCommand {
         print("memory setup  \(memoryAfterSetup.map { String(format: "%.1f MiB", $0) } ?? "unknown")  (resident after building the world)")
         print("peak memory   \(memoryMiB(field: "VmHWM:").map { String(format: "%.1f MiB", $0) } ?? "unknown")")
     }
+}
 
+extension BenchWorld {
     /// A figure from /proc/self/status: VmHWM is the resident-set high-water mark.
     private func memoryMiB(field: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -74,5 +74,26 @@ import Testing
             #expect(bench.stdout.contains(label), "\(label)")
         }
         #expect(bench.stdout.contains("calls         2380  (200: 2380)"), "\(bench.stdout)")
+        let repl = try tokenlab(["bench", "repl", "--runs", "1"])
+        #expect(repl.status == 0 && repl.stdout.contains("diagram") && repl.stdout.contains("undo on a 500-command session"))
+    }
+
+    @Test func pipedInputRunsWithoutAPromptAndFailsIfAnyLineFailed() throws {
+        let process = Process()
+        process.executableURL = Self.binary
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data("login alice\nlgoin bob\n\u{1}\ncall alice GET /orders\n".utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(!stdout.contains("tokenlab 00:00:00>"), "no prompt noise")
+        #expect(stdout.hasSuffix("GET /orders  Bearer at1  200 3 orders\n"), "the session went on after the bad lines")
+        #expect(stderr == "<stdin>:2: unknown command 'lgoin'; did you mean 'login'? (help lists them)\n<stdin>:3: control character U+1 in line\n")
     }
 }
