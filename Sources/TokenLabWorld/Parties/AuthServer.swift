@@ -216,6 +216,7 @@ public final class AuthServer {
             return (alreadyRevoked ? nil : family, nil)
         }
         if policy.denylist, case .valid(let claims) = validator.validate(token, now: now, epoch: World.epoch) {
+            pruneDenylist(now: now)
             denylist[claims.tokenID] = claims.expiresAt
             return (nil, claims.tokenID)
         }
@@ -266,8 +267,9 @@ public final class AuthServer {
         store.slot(of: TokenHash(of: token)).flatMap { store[$0].rotatedAt }
     }
 
-    /// Drops denylist entries whose tokens have expired anyway.
-    func pruneDenylist(now: VirtualTime) {
+    /// Drops denylist entries whose tokens have expired anyway: the list only
+    /// ever needs to cover tokens that would otherwise still be accepted.
+    private func pruneDenylist(now: VirtualTime) {
         let nowSeconds = now.unixSeconds(epoch: World.epoch)
         denylist = denylist.filter { $0.value > nowSeconds }
     }
