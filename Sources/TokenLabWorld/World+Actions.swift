@@ -12,16 +12,24 @@ extension World {
 
     public func call(user: String, method: String, path: String) throws(CommandError) {
         let index = try clientIndex(user)
-        guard let resource = Resource.catalog.firstIndex(where: { $0.method == method && $0.path == path }) else {
-            let valid = Resource.catalog.map { "\($0.method) \($0.path)" }.joined(separator: ", ")
-            throw CommandError("unknown resource '\(method) \(path)'; valid: \(valid)")
-        }
+        let resource = try resourceIndex(method: method, path: path)
         startCall(client: index, resource: resource, isRetry: false)
         settle()
     }
 
     /// Refreshes with the token the browser holds, or with `token` (a stale
     /// copy, as a second tab or a restored backup would present it).
+    /// XSS riding the session (browser-based-apps BCP §5.1.4): the attacker's
+    /// script sends a request from the victim's own browser, with whatever
+    /// credentials it attaches, HttpOnly cookies included.
+    public func ride(user: String, method: String, path: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        guard !clients[index].isAttacker else { throw CommandError("ride takes a victim: alice or bob") }
+        let resource = try resourceIndex(method: method, path: path)
+        startCall(client: index, resource: resource, isRetry: false, byAttacker: true)
+        settle()
+    }
+
     public func refresh(user: String, token reference: String? = nil) throws(CommandError) {
         let index = try clientIndex(user)
         if let reference {
@@ -82,11 +90,19 @@ extension World {
         } else {
             entry = try ledgerEntry(target)
         }
-        let at = entry.kind == .access ? entry.expiresAt + policy.leeway : entry.expiresAt
+        let at = entry.kind != .refresh ? entry.expiresAt + policy.leeway : entry.expiresAt
         return (entry.id, at)
     }
 
     // MARK: Lookups that name what is valid
+
+    func resourceIndex(method: String, path: String) throws(CommandError) -> Int {
+        guard let resource = Resource.catalog.firstIndex(where: { $0.method == method && $0.path == path }) else {
+            let valid = Resource.catalog.map { "\($0.method) \($0.path)" }.joined(separator: ", ")
+            throw CommandError("unknown resource '\(method) \(path)'; valid: \(valid)")
+        }
+        return resource
+    }
 
     func clientIndex(_ user: String) throws(CommandError) -> Int {
         guard let index = client(forUser: user) else {

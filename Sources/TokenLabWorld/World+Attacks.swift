@@ -26,6 +26,7 @@ extension World {
         case .all: [.access, .refresh]
         }
         let action = "steal \(kind.rawValue) from \(victim) via \(capability)"
+        var theft: Int?
         for wanted in kinds {
             let held = wanted == .access ? client.access : client.refresh
             guard let token = held else {
@@ -34,6 +35,7 @@ extension World {
             }
             switch reach(capability, kind: wanted, on: client) {
             case .blocked(let why, let rule):
+                attackLog.noteBlocked(action, why: why, rule: rule, at: now)
                 record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule, tokens: [shortID(token)])
             case .reached(let how, let rule):
                 let thiefClient = clients[thief]
@@ -44,6 +46,10 @@ extension World {
                 } else {
                     thiefClient.refresh = token
                 }
+                let material = attackLog.acquire(id: shortID(token), kind: wanted.rawValue, token: token,
+                                                 origin: "stolen from \(victim) via \(capability)", victim: victim, at: now,
+                                                 sameTheftAs: theft)
+                theft = theft ?? material
                 record(.security, from: World.attacker, action, "got \(shortID(token)): \(how)", rule: rule, tokens: [shortID(token)])
             }
         }
@@ -97,7 +103,7 @@ extension World {
                 return
             }
             let state = state(of: entry)
-            let end = entry.kind == .access ? entry.expiresAt + policy.leeway : entry.expiresAt
+            let end = entry.kind != .refresh ? entry.expiresAt + policy.leeway : entry.expiresAt
             let usable = state.hasPrefix("valid") ? "usable for \((end - now).text) (until \(end.clockText))" : state
             rows.append([entry.id, entry.kind.rawValue, source, usable])
         }

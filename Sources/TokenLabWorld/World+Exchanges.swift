@@ -45,6 +45,8 @@ struct Exchange {
     let client: Int
     let purpose: Purpose
     let request: Request
+    /// Sent from the victim's browser by the attacker's script (XSS riding the session).
+    var byAttacker = false
     var response: Response = .pending
     var introspection: (active: Bool, claims: AccessTokenClaims?, reason: String)?
 }
@@ -52,8 +54,9 @@ struct Exchange {
 extension World {
     // MARK: Sending
 
-    func send(_ request: Exchange.Request, from client: Int, purpose: Exchange.Purpose) {
-        let exchange = Exchange(client: client, purpose: purpose, request: request)
+    func send(_ request: Exchange.Request, from client: Int, purpose: Exchange.Purpose, byAttacker: Bool = false) {
+        var exchange = Exchange(client: client, purpose: purpose, request: request)
+        exchange.byAttacker = byAttacker
         let index: Int
         if let free = freeExchanges.popLast() { exchanges[free] = exchange; index = free }
         else { exchanges.append(exchange); index = exchanges.count - 1 }
@@ -135,7 +138,7 @@ extension World {
                 if let cached = api.cachedIntrospection(token, now: now) {
                     exchanges[index]?.introspection = cached
                     response = .api(answerFromIntrospection(cached, resource: resourceIndex))
-                    recordAPI(client: client, resource: resourceIndex, token: token, response: response)
+                    recordAPI(client: client, resource: resourceIndex, token: token, response: response, byAttacker: exchange.byAttacker)
                 } else {
                     schedule(.authReceivesIntrospection(exchange: index), after: policy.latency)
                     return
@@ -147,7 +150,7 @@ extension World {
                 case .accepted(let claims): apiResponse = api.authorize(claims, for: Resource.catalog[resourceIndex])
                 }
                 response = .api(apiResponse)
-                recordAPI(client: client, resource: resourceIndex, token: token, response: response)
+                recordAPI(client: client, resource: resourceIndex, token: token, response: response, byAttacker: exchange.byAttacker)
             }
         }
         exchanges[index]?.response = response
@@ -177,23 +180,51 @@ extension World {
                 if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text)" }
                 record(.request, from: client.name, to: "auth", action, outcome, status: 200,
                        rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens, minted: minted)
+                if client.isAttacker, let presented, let material = attackLog.index(of: presented) {
+                    attackLog.use(material, what: "POST /token refresh", at: now, succeeded: true)
+                    attackLog.acquire(id: at, kind: "access", token: issued.access, origin: "obtained with \(shortID(presented))",
+                                      victim: attackLog.materials[material].victim, at: now, derivedFrom: material)
+                    if let refresh = issued.refresh {
+                        attackLog.acquire(id: shortID(refresh), kind: "refresh", token: refresh, origin: "obtained with \(shortID(presented))",
+                                          victim: attackLog.materials[material].victim, at: now, derivedFrom: material)
+                    }
+                }
             }
             return .tokens(issued)
         case .refused(let error):
             if isRecording {
                 record(.request, from: client.name, to: "auth", action, "\(error.status) \(error.code): \(error.description)",
                        status: error.status, rule: error.rule, tokens: presented.map { [shortID($0)] } ?? [])
+                if client.isAttacker, let presented, let material = attackLog.index(of: presented) {
+                    attackLog.use(material, what: "POST /token refresh", at: now, succeeded: false,
+                                  refusal: ("\(error.status) \(error.code): \(error.description)", error.rule))
+                }
             }
             return .oauthError(error)
         }
     }
 
-    private func recordAPI(client: Client, resource: Int, token: String?, response: Exchange.Response) {
+    private func recordAPI(client: Client, resource: Int, token: String?, response: Exchange.Response, byAttacker: Bool) {
         guard isRecording, case .api(let answer) = response else { return }
         let r = Resource.catalog[resource]
         let credential = token.map { "\(client.carrier) \(shortID($0))" } ?? "no token"
-        record(.request, from: client.name, to: "api", "\(r.method) \(r.path)  \(credential)", answer.summary,
+        let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? "  (sent by mallory's script)" : "")
+        record(.request, from: client.name, to: "api", action, answer.summary,
                status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [])
+        // Follow the attacker's material: every use counts, and a 401 says what stopped it.
+        let material: Int?
+        if byAttacker {
+            material = attackLog.acquire(id: "\(client.user)'s session", kind: "session", token: nil,
+                                         origin: "XSS riding \(client.user)'s browser (nothing stolen)", victim: client.user, at: now)
+        } else if client.isAttacker, let token {
+            material = attackLog.index(of: token)
+        } else {
+            material = nil
+        }
+        if let material {
+            attackLog.use(material, what: "\(r.method) \(r.path)", at: now, succeeded: answer.status == 200, role: answer.role,
+                          refusal: answer.status == 401 ? (answer.summary, answer.rule ?? "") : nil)
+        }
     }
 
     private func authReceivesIntrospection(_ index: Int) {
@@ -213,7 +244,7 @@ extension World {
         api.remember(token, answer, now: now, policy: policy)
         let response = Exchange.Response.api(answerFromIntrospection(answer, resource: resource))
         exchanges[index]?.response = response
-        recordAPI(client: clients[exchange.client], resource: resource, token: token, response: response)
+        recordAPI(client: clients[exchange.client], resource: resource, token: token, response: response, byAttacker: exchange.byAttacker)
         schedule(.clientReceives(exchange: index), after: policy.latency)
     }
 
@@ -239,26 +270,33 @@ extension World {
             client.storage = policy.storage
             client.family = issued.family
             if case .refresh(let resume?, let isRetry) = exchange.purpose {
-                startCall(client: exchange.client, resource: resume, isRetry: isRetry)
+                startCall(client: exchange.client, resource: resume, isRetry: isRetry, byAttacker: exchange.byAttacker)
             }
         case (.login, .oauthError):
             if isRecording { record(.client, from: client.name, "login failed") }
-        case (.refresh, .oauthError):
+        case (.refresh, .oauthError(let error)):
             client.dropTokens()
-            if isRecording { record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again") }
+            if isRecording {
+                record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again")
+                if !client.isAttacker, !attackLog.isEmpty {
+                    attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
+                }
+            }
         case (.call(let resource, let isRetry), .api(let answer)):
             counters.callsCompleted += 1
             if answer.status == 200 { counters.callsSucceeded += 1 }
             if answer.status == 401, answer.error != nil, !isRetry, client.refresh != nil {
                 if isRecording { record(.client, from: client.name, "got 401: refreshes once, then retries") }
-                startRefresh(client: exchange.client, resume: resource, isRetry: true)
+                startRefresh(client: exchange.client, resume: resource, isRetry: true, byAttacker: exchange.byAttacker)
             }
         default:
             break
         }
     }
 
-    func startCall(client index: Int, resource: Int, isRetry: Bool) {
+    /// `byAttacker`: the call (and the refresh and retry it may lead to) was
+    /// started by the attacker's script in this browser.
+    func startCall(client index: Int, resource: Int, isRetry: Bool, byAttacker: Bool = false) {
         let client = clients[index]
         if !isRetry, let ahead = policy.refreshAhead, client.refresh != nil, let expiry = client.accessExpiresAt, now + ahead >= expiry {
             if isRecording {
@@ -266,15 +304,16 @@ extension World {
                 record(.client, from: client.name, "\(shortID(client.access)) \(when) by its own clock: refreshes first",
                        rule: "RFC 6749 §6", tokens: [shortID(client.access)])
             }
-            startRefresh(client: index, resume: resource, isRetry: false)
+            startRefresh(client: index, resume: resource, isRetry: false, byAttacker: byAttacker)
             return
         }
-        send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: isRetry))
+        send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: isRetry),
+             byAttacker: byAttacker)
     }
 
-    func startRefresh(client index: Int, resume: Int?, isRetry: Bool) {
+    func startRefresh(client index: Int, resume: Int?, isRetry: Bool, byAttacker: Bool = false) {
         guard let refresh = clients[index].refresh else { return }
-        send(.refresh(refresh), from: index, purpose: .refresh(resume: resume, isRetry: isRetry))
+        send(.refresh(refresh), from: index, purpose: .refresh(resume: resume, isRetry: isRetry), byAttacker: byAttacker)
     }
 
     private func perform(_ action: ScheduledAction, client index: Int) {

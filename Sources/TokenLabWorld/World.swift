@@ -27,6 +27,7 @@ public final class World {
     public var isRecording = true
     public private(set) var events: [TraceEvent] = []
     var ledger = TokenLedger()
+    var attackLog = AttackLog()
     public internal(set) var counters = Counters()
 
     public struct Counters: Sendable, Equatable {

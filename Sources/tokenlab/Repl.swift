@@ -85,8 +85,12 @@ struct Repl: ParsableCommand {
             report(error.message, source: source)
             return
         }
-        for event in result.events { print(EventStyle.line(for: event, colors: session.colors)) }
-        for line in result.output.dropFirst(result.events.count) { print(line) }
+        for item in result.items {
+            switch item {
+            case .event(let event): print(EventStyle.line(for: event, colors: session.colors))
+            case .text(let text): print(text)
+            }
+        }
         if result.effect == nil { fflush(nil) }
     }
 

@@ -22,7 +22,12 @@ public enum Command: Equatable, Sendable {
     case help(command: String?)
     // Attackers
     case steal(kind: StolenKind, victim: String, capability: String)
+    case forge(kind: String, from: String)
+    case ride(user: String, method: String, path: String)
     case wallet(party: String)
+    case report
+    case attacks
+    case attack(name: String, victim: String)
     // Pictures
     case diagram(count: Int?)
     case timeline
@@ -45,9 +50,10 @@ extension Command {
     /// replay and save); looking commands are not.
     public var changesWorld: Bool {
         switch self {
-        case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal:
+        case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
+             .forge, .ride, .attack:
             true
-        case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline,
+        case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
             false
         }
@@ -113,6 +119,20 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout",
                     summary: "act as the attacker, with what she stole, through the same API as anyone",
                     example: "as mallory call GET /orders", rule: nil),
+        CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak from TOKEN|USER",
+                    summary: "mallory builds a token from a genuine one (USER: their current access token)",
+                    example: "forge none from alice", rule: "RFC 8725 §2.1, §3"),
+        CommandSpec(name: "ride", usage: "ride USER METHOD PATH",
+                    summary: "mallory's injected script sends a request from USER's browser, cookies and all",
+                    example: "ride alice GET /orders", rule: "browser-based-apps BCP §5.1.4"),
+        CommandSpec(name: "attacks", usage: "attacks", summary: "the attack catalog, each with its rules",
+                    example: "attacks", rule: nil),
+        CommandSpec(name: "attack", usage: "attack NAME [USER]",
+                    summary: "run a catalog attack on USER (default alice) into this world: an hour of attacker and victim",
+                    example: "attack xss-once", rule: nil),
+        CommandSpec(name: "report", usage: "report",
+                    summary: "what each theft or forgery achieved, what stopped it, and what the victims paid",
+                    example: "report", rule: nil),
         CommandSpec(name: "wallet", usage: "wallet PARTY", summary: "what a party holds and how long each item stays usable",
                     example: "wallet mallory", rule: nil),
         CommandSpec(name: "diagram", usage: "diagram [N]", summary: "a sequence diagram of the last N messages (default 12)",

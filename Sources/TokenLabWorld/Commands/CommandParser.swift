@@ -71,6 +71,12 @@ public enum CommandParser {
             }
             return try parse(([inner, args[0]] + args.dropFirst(2)).joined(separator: " "))
         case ("wallet", 1): return .wallet(party: args[0])
+        case ("forge", 3) where args[1] == "from": return .forge(kind: args[0], from: args[2])
+        case ("ride", 3): return .ride(user: args[0], method: args[1].uppercased(), path: args[2])
+        case ("report", 0): return .report
+        case ("attacks", 0): return .attacks
+        case ("attack", 1): return .attack(name: args[0], victim: "alice")
+        case ("attack", 2): return .attack(name: args[0], victim: args[1])
         case ("diagram", 0): return .diagram(count: nil)
         case ("diagram", 1):
             guard let n = Int(args[0]), n > 0, n <= 10_000 else { throw CommandError("diagram: N is a count from 1 to 10000; usage: \(spec.usage)") }

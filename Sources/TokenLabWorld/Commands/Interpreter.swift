@@ -4,11 +4,30 @@ import TokenLabTokens
 /// What one line did: the events it caused and the lines to show, or the
 /// error that refused it (in which case nothing changed).
 public struct CommandResult: Sendable {
-    public var output: [String] = []
+    /// What to show, in order: events (a front end may colour them) and text.
+    public var items: [OutputItem] = []
     public var events: [TraceEvent] = []
     public var error: CommandError?
     public var isBlank = false
     public var effect: SessionEffect?
+
+    /// The items as plain lines.
+    public var output: [String] {
+        get { items.map(\.text) }
+        set { items = newValue.map { .text($0) } }
+    }
+}
+
+public enum OutputItem: Sendable, Equatable {
+    case event(TraceEvent)
+    case text(String)
+
+    public var text: String {
+        switch self {
+        case .event(let event): event.line
+        case .text(let text): text
+        }
+    }
 }
 
 /// The one interpreter behind the REPL, scripts, lessons and replay.
@@ -17,6 +36,8 @@ public final class Interpreter {
     /// How wide pictures may be drawn, and whether in colour (the front end knows).
     public var width = 80
     public var colors = false
+    /// The interleaved lines of the attack being run.
+    private var attackItems: [OutputItem] = []
 
     public init(world: World) { self.world = world }
 
@@ -30,7 +51,11 @@ public final class Interpreter {
             }
             let extra = try perform(command)
             result.events = Array(world.events[firstEvent...])
-            result.output = result.events.map(\.line) + extra
+            if case .attack = command {
+                result.items = attackItems
+            } else {
+                result.items = result.events.map(OutputItem.event) + extra.map(OutputItem.text)
+            }
         } catch {
             result.error = error
         }
@@ -74,11 +99,46 @@ public final class Interpreter {
         case .help(let name): return try HelpView.lines(for: name)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
         case .wallet(let party): return try world.walletLines(of: party)
+        case .forge(let kind, let reference): try world.forge(kind, from: reference)
+        case .ride(let user, let method, let path): try world.ride(user: user, method: method, path: path)
+        case .report: return world.reportLines()
+        case .attacks:
+            return TextTable.render(header: ["attack", "what happens", "rules"],
+                                    rows: AttackScenario.catalog.map { [$0.name, $0.summary, $0.rules] })
+        case .attack(let name, let victim): return try runAttack(name, victim: victim)
         case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
         case .timeline: return world.timelineLines(width: width, colors: colors)
         case .undo, .reset, .seed, .history, .save, .load, .quit:
             throw CommandError("this command works in a session (the REPL or a script) only")
         }
+        return []
+    }
+
+    /// Runs a catalog attack through this interpreter, line by line, so it
+    /// takes exactly the paths typed commands take. All or nothing.
+    private func runAttack(_ name: String, victim: String) throws(CommandError) -> [String] {
+        guard let scenario = AttackScenario.named(name) else {
+            throw CommandError("unknown attack '\(name)'; valid: " + AttackScenario.catalog.map(\.name).joined(separator: ", "))
+        }
+        let index = try world.clientIndex(victim)
+        guard !world.clients[index].isAttacker else { throw CommandError("the victim must be alice or bob") }
+        var lines: [String] = []
+        if world.clients[index].access == nil { lines.append("login \(victim)") }
+        lines += scenario.lines(victim: victim)
+        attackItems = [.text("attack \(name) on \(victim): \(scenario.summary) [\(scenario.rules)]")]
+        for line in lines {
+            let first = world.events.count
+            do {
+                if let command = try CommandParser.parse(line) {
+                    let extra = try perform(command)
+                    attackItems.append(.text("> " + line))
+                    attackItems += world.events[first...].map(OutputItem.event) + extra.map(OutputItem.text)
+                }
+            } catch {
+                throw CommandError("attack \(name): '\(line)' failed: \(error.message)")
+            }
+        }
+        attackItems.append(.text("(report shows what it achieved)"))
         return []
     }
 

@@ -113,10 +113,10 @@ public final class Session {
                 rebuild(replaying: before)
                 return CommandResult(error: CommandError("\(name):\(number): '\(line)' cannot run inside load"))
             }
-            combined.output += result.output
+            combined.items += result.items
             combined.events += result.events
         }
-        combined.output.append("loaded \(lines.count) lines from \(name)")
+        combined.items.append(.text("loaded \(lines.count) lines from \(name)"))
         return combined
     }
 

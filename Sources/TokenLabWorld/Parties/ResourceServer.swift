@@ -24,6 +24,8 @@ public struct APIResponse: Sendable, Equatable {
     public var description: String
     public var rule: String?
     public var rejection: TokenRejection?
+    /// On success, the role the token carried: how far its holder got.
+    public var role: String?
 
     static func ok(_ body: String) -> APIResponse { APIResponse(status: 200, description: body) }
 
@@ -114,6 +116,8 @@ final class ResourceServer {
         if let role = resource.requiredRole, claims.role != role {
             return APIResponse(status: 403, error: "insufficient_scope", description: "needs role \(role)", rule: "RFC 6750 §3.1")
         }
-        return .ok(resource.body)
+        var ok = APIResponse.ok(resource.body)
+        ok.role = claims.role
+        return ok
     }
 }

@@ -3,7 +3,7 @@ import TokenLabCore
 /// The narrator's book of every token minted, in order, with short ids.
 /// Servers keep their own state; this exists only to name and list tokens.
 struct TokenLedger {
-    enum Kind: String { case access, refresh }
+    enum Kind: String { case access, refresh, forged }
 
     struct Entry {
         let id: String
@@ -19,12 +19,14 @@ struct TokenLedger {
     private var byValue: [String: Int] = [:]
     private var accessCount = 0
     private var refreshCount = 0
+    private var forgedCount = 0
 
     mutating func add(_ kind: Kind, value: String, owner: String, family: Int, issuedAt: VirtualTime, expiresAt: VirtualTime) -> String {
         let id: String
         switch kind {
         case .access: accessCount += 1; id = "at\(accessCount)"
         case .refresh: refreshCount += 1; id = "rt\(refreshCount)"
+        case .forged: forgedCount += 1; id = "ft\(forgedCount)"
         }
         byValue[value] = entries.count
         entries.append(Entry(id: id, kind: kind, owner: owner, family: family, issuedAt: issuedAt, expiresAt: expiresAt, value: value))

@@ -6,7 +6,7 @@ extension World {
     func tokenTable() -> [String] {
         guard !ledger.entries.isEmpty else { return ["no tokens yet (login USER mints some)"] }
         let rows = ledger.entries.map { entry -> [String] in
-            [entry.id, entry.owner, entry.kind.rawValue, "fam\(entry.family + 1)", entry.issuedAt.clockText,
+            [entry.id, entry.owner, entry.kind.rawValue, entry.family >= 0 ? "fam\(entry.family + 1)" : "-", entry.issuedAt.clockText,
              entry.expiresAt.clockText, state(of: entry), holders(of: entry.value)]
         }
         return TextTable.render(header: ["id", "owner", "kind", "family", "issued", "expires", "state", "held by"], rows: rows)
@@ -18,12 +18,12 @@ extension World {
             let state = auth.refreshState(of: entry.value, now: now)
             // Pruned records are ones that expired on their own.
             return state == .unknown ? "expired" : state.rawValue
-        case .access:
+        case .access, .forged:
             if now >= entry.expiresAt + policy.leeway { return "expired" }
             switch api.validateLocally(entry.value, now: now, auth: auth) {
             case .refused(let response): return response.rejection?.code ?? "revoked"
             case .accepted:
-                return auth.familyIsRevoked(entry.family) ? "valid (family revoked)" : "valid"
+                return entry.family >= 0 && auth.familyIsRevoked(entry.family) ? "valid (family revoked)" : "valid"
             }
         }
     }

@@ -1,0 +1,62 @@
+/// The attack catalog: each entry a named story run into the current world
+/// through the ordinary command language, so the world, not the attack,
+/// decides what happens. Rounds alternate attacker and victim for an hour.
+public struct AttackScenario: Sendable {
+    public let name: String
+    public let summary: String
+    public let rules: String
+    /// Commands of one round; `V` stands for the victim.
+    let opening: [String]
+    let round: [String]
+    public static let rounds = 6
+    public static let roundLength = "10m"
+
+    public func lines(victim: String) -> [String] {
+        func fill(_ line: String) -> String {
+            line.split(separator: " ", omittingEmptySubsequences: false).map { $0 == "V" ? victim : String($0) }.joined(separator: " ")
+        }
+        var lines = opening.map(fill)
+        for _ in 0..<AttackScenario.rounds {
+            lines.append("advance \(AttackScenario.roundLength)")
+            lines += round.map(fill)
+        }
+        return lines
+    }
+
+    static let attackerUses = ["as mallory call GET /orders", "as mallory call GET /admin"]
+    static let victimUses = ["call V GET /orders"]
+
+    public static let catalog: [AttackScenario] = [
+        AttackScenario(name: "xss-once", summary: "injected script reads the tokens once; mallory uses them, the victim carries on",
+                       rules: "browser-based-apps BCP §5.1.1, RFC 9700 §4.14.2",
+                       opening: ["steal all from V via xss"], round: attackerUses + victimUses),
+        AttackScenario(name: "xss-persistent", summary: "the script stays: after each of the victim's refreshes it takes the newest tokens, so rotation never sees a reuse",
+                       rules: "browser-based-apps BCP §5.1.2",
+                       opening: ["steal all from V via xss"], round: victimUses + ["steal all from V via xss", "as mallory call GET /orders"]),
+        AttackScenario(name: "xss-proxy", summary: "the script sends requests from the victim's browser, cookies and all, stealing nothing",
+                       rules: "browser-based-apps BCP §5.1.4",
+                       opening: [], round: ["ride V GET /orders", "ride V GET /admin"] + victimUses),
+        AttackScenario(name: "sniff", summary: "a sniffer on the victim's link takes whatever crosses it",
+                       rules: "RFC 6749 §10.3, RFC 6750 §5.3", opening: ["steal all from V via sniff"], round: attackerUses + victimUses),
+        AttackScenario(name: "logs", summary: "tokens sent in URLs land in logs the attacker reads",
+                       rules: "RFC 6750 §2.3, §5.3", opening: ["steal access from V via logs"], round: attackerUses + victimUses),
+        AttackScenario(name: "device", summary: "the victim's unlocked device: whatever the browser profile holds",
+                       rules: "RFC 6819 §4.1.1", opening: ["steal all from V via device"], round: attackerUses + victimUses),
+        AttackScenario(name: "insider", summary: "an insider reads the auth server's refresh-token table: hashes only",
+                       rules: "RFC 6819 §5.1.4.1.3", opening: ["steal all from V via insider"], round: attackerUses + victimUses),
+        AttackScenario(name: "forge-tamper", summary: "role=admin written into a genuine token, old signature kept",
+                       rules: "RFC 7515 §5.2", opening: ["forge tamper from V"], round: attackerUses),
+        AttackScenario(name: "forge-alg-none", summary: "alg none, no signature, role admin",
+                       rules: "RFC 8725 §2.1, §3.1", opening: ["forge none from V"], round: attackerUses),
+        AttackScenario(name: "forge-alg-None", summary: "alg \"None\": a case variant of alg none",
+                       rules: "RFC 8725 §2.1", opening: ["forge None from V"], round: attackerUses),
+        AttackScenario(name: "wrong-audience", summary: "a genuine token for another API, replayed at this one",
+                       rules: "RFC 9068 §4, RFC 8725 §3.9", opening: ["forge audience from V"], round: attackerUses),
+        AttackScenario(name: "id-token", summary: "a genuine ID token presented as an access token",
+                       rules: "RFC 9068 §4, RFC 8725 §3.11", opening: ["forge idtoken from V"], round: attackerUses),
+        AttackScenario(name: "key-leak", summary: "the HS256 signing secret stolen: admin tokens that verify",
+                       rules: "RFC 8725 §3.5", opening: ["forge keyleak from V"], round: attackerUses),
+    ]
+
+    public static func named(_ name: String) -> AttackScenario? { catalog.first(where: { $0.name == name }) }
+}

@@ -1,0 +1,75 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// Forged access tokens, built byte by byte so learners see exactly what
+/// each check catches (RFC 8725). The forger is the attacker; the result goes
+/// into her hands and is used through the same API as anyone's token.
+extension World {
+    public static let forgeries: [(name: String, summary: String, rule: String)] = [
+        ("tamper", "role admin and scope admin written into a copy of TOKEN; the old signature kept", "RFC 7515 §5.2"),
+        ("none", "alg none and no signature, claims copied from TOKEN with role admin", "RFC 8725 §2.1, §3.1"),
+        ("None", "the same with alg \"None\": a case variant some libraries let through", "RFC 8725 §2.1"),
+        ("audience", "a genuine token for another API (aud), replayed here", "RFC 9068 §4, RFC 8725 §3.9"),
+        ("idtoken", "a genuine ID token (typ JWT, aud the client) presented as an access token", "RFC 9068 §4, RFC 8725 §3.11"),
+        ("keyleak", "an admin token signed with the auth server's stolen HS256 secret", "RFC 8725 §3.5"),
+    ]
+
+    /// `forge KIND from TOKEN`: the attacker builds a token from a genuine one.
+    public func forge(_ kind: String, from reference: String) throws(CommandError) {
+        guard let spec = World.forgeries.first(where: { $0.name == kind }) else {
+            throw CommandError("unknown forgery '\(kind)'; valid: " + World.forgeries.map(\.name).joined(separator: ", "))
+        }
+        let base: TokenLedger.Entry
+        if let user = clients.firstIndex(where: { $0.user == reference }) {
+            guard let held = clients[user].access, let entry = ledger.entry(value: held) else {
+                throw CommandError("\(reference) holds no access token to forge from; login \(reference) first")
+            }
+            base = entry
+        } else {
+            base = try ledgerEntry(reference)
+        }
+        guard base.kind != .refresh else { throw CommandError("\(reference) is an opaque refresh token: there is nothing to forge from; use an access token (at…)") }
+        let decoded: DecodedJWS
+        do { decoded = try DecodedJWS(base.value) } catch { throw CommandError("\(reference) is not a JWS: \(error)") }
+        guard case .object(var claims) = decoded.payload else { throw CommandError("\(reference) has no claims object") }
+        func set(_ key: String, _ value: JSONValue) {
+            if let i = claims.firstIndex(where: { $0.key == key }) { claims[i].value = value } else { claims.append(JSONMember(key, value)) }
+        }
+        let key = auth.keys[auth.keys.count - 1]
+        let headerText = decoded.header.text
+        let token: String
+        switch kind {
+        case "tamper":
+            set("role", .string("admin"))
+            set("scope", .string("orders:read admin"))
+            token = String(decoded.headerSegment) + "." + Base64URL.encode(Array(JSONValue.object(claims).text.utf8)) + "." + decoded.signatureSegment
+        case "none", "None":
+            set("role", .string("admin"))
+            set("scope", .string("orders:read admin"))
+            let header = JSONValue.object(["alg": .string(kind), "typ": .string("at+jwt")])
+            token = JWS.assemble(headerBytes: Array(header.text.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), signature: [])
+        case "audience":
+            set("aud", .string("https://other-api.tokenlab.test"))
+            token = JWS.sign(headerBytes: Array(headerText.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), key: key)
+        case "idtoken":
+            set("aud", .string(clients[try clientIndex(base.owner)].clientID))
+            let header = JSONValue.object(["alg": .string("HS256"), "typ": .string("JWT"), "kid": .string(key.kid)])
+            token = JWS.sign(header: header, payload: .object(claims), key: key)
+        default: // keyleak
+            set("role", .string("admin"))
+            set("scope", .string("orders:read admin"))
+            set("exp", .int(now.unixSeconds(epoch: World.epoch) + 86_400))
+            token = JWS.sign(headerBytes: Array(headerText.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), key: key)
+        }
+        let expiry = JSONValue.object(claims)["exp"]?.intValue.map { VirtualTime.fromUnixSeconds($0, epoch: World.epoch) } ?? now
+        let id = ledger.add(.forged, value: token, owner: World.attacker, family: -1, issuedAt: now, expiresAt: expiry)
+        if let thief = clients.firstIndex(where: \.isAttacker) {
+            clients[thief].access = token
+            clients[thief].accessExpiresAt = expiry
+            clients[thief].loot.append(StolenItem(token: token, victim: base.owner, capability: "forge \(kind)", at: now))
+        }
+        attackLog.acquire(id: id, kind: "forged access", token: token, origin: "forged (\(kind)) from \(base.id)",
+                          victim: base.owner, at: now)
+        record(.security, from: World.attacker, "forge \(kind) from \(base.id)", "made \(id): \(spec.summary)", rule: spec.rule, tokens: [base.id, id])
+    }
+}
