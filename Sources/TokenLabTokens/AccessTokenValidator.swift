@@ -34,6 +34,9 @@ public struct AccessTokenClaims: Sendable, Equatable {
     public var issuedAt: Int64 = 0
     public var notBefore: Int64?
     public var usedAlgorithmNone = false
+    /// Whether `aud` names the audience of the rules, checked or not: an API
+    /// that learns claims by introspection checks this itself (RFC 7662 §4).
+    public var audienceMatches = false
 
     /// Whether the space-separated `scope` (RFC 6749 §3.3) contains `needed`.
     public func hasScope(_ needed: String) -> Bool {
@@ -174,6 +177,7 @@ public final class AccessTokenValidator {
         claims.validated.expiresAt = exp
         claims.validated.notBefore = claims.nbf
         claims.validated.usedAlgorithmNone = isNone
+        claims.validated.audienceMatches = claims.audienceMatches
         return .valid(claims.validated)
     }
 }

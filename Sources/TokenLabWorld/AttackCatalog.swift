@@ -5,7 +5,8 @@ public struct AttackScenario: Sendable {
     public let name: String
     public let summary: String
     public let rules: String
-    /// Commands of one round; `V` stands for the victim.
+    /// Commands of one round; `V` stands for the victim. The first round runs
+    /// at once, the next ones 10 minutes apart.
     let opening: [String]
     let round: [String]
     public static let rounds = 6
@@ -16,8 +17,8 @@ public struct AttackScenario: Sendable {
             line.split(separator: " ", omittingEmptySubsequences: false).map { $0 == "V" ? victim : String($0) }.joined(separator: " ")
         }
         var lines = opening.map(fill)
-        for _ in 0..<AttackScenario.rounds {
-            lines.append("advance \(AttackScenario.roundLength)")
+        for number in 0..<AttackScenario.rounds {
+            if number > 0 { lines.append("advance \(AttackScenario.roundLength)") }
             lines += round.map(fill)
         }
         return lines

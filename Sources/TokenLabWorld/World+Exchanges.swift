@@ -252,6 +252,9 @@ extension World {
         guard answer.active, let claims = answer.claims else {
             return .invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2")
         }
+        if policy.checksAudience, !claims.audienceMatches {
+            return .invalidToken("audience is not this API (from introspection)", rule: "RFC 7662 §4, RFC 9068 §4")
+        }
         return api.authorize(claims, for: Resource.catalog[resource])
     }
 

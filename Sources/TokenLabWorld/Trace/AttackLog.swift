@@ -24,7 +24,13 @@ struct AttackLog {
         var firstSuccess: VirtualTime?
         var lastSuccess: VirtualTime?
         var highestRole: String?
-        var lastRefusal: Refusal?
+        /// Refusals in order; what stopped it is the first after its last success.
+        var refusals: [Refusal] = []
+
+        var stoppingRefusal: Refusal? {
+            guard let last = lastSuccess else { return refusals.first }
+            return refusals.first(where: { $0.at > last })
+        }
         var derived: [String] = []
     }
 
@@ -70,7 +76,7 @@ struct AttackLog {
             }
             if let role, materials[index].highestRole != "admin" { materials[index].highestRole = role }
         } else if let refusal {
-            materials[index].lastRefusal = Refusal(at: time, reason: refusal.reason, rule: refusal.rule)
+            materials[index].refusals.append(Refusal(at: time, reason: refusal.reason, rule: refusal.rule))
         }
     }
 

@@ -17,7 +17,7 @@ public struct AttackOutcome: Equatable, Sendable {
 extension World {
     /// Whether a material is still usable now and, if not, why.
     func stop(of material: AttackLog.Material) -> (stopped: Bool, text: String) {
-        if let refusal = material.lastRefusal, material.lastSuccess.map({ refusal.at > $0 }) ?? true {
+        if let refusal = material.stoppingRefusal {
             return (true, "\(refusal.reason) at \(refusal.at.clockText) [\(refusal.rule)]")
         }
         guard let token = material.token else {
@@ -51,11 +51,18 @@ extension World {
 
     /// A short name for what stopped a piece of material, for tables.
     static func stopLabel(_ text: String) -> String {
+        if let marker = text.firstRange(of: "inactive: ") {
+            let inner = stopLabel(String(text[marker.upperBound...]))
+            return inner == "refused" ? "introspection" : "introspection (\(inner))"
+        }
         let labels: [(String, String)] = [
+            ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),
+            ("in URLs", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
+            ("only in memory", "memory storage"),
             ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("does not verify", "signature check"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
-            ("issuer", "iss check"), ("expired", "expiry"), ("no token", "no token held"), ("session ended", "session ended"),
+            ("issuer", "iss check"), ("expired", "expiry"), ("was revoked", "revocation"), ("no token", "no token held"), ("session ended", "session ended"),
         ]
         return labels.first(where: { text.contains($0.0) })?.1 ?? "refused"
     }

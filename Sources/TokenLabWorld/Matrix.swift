@@ -1,0 +1,115 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// Every catalog attack under every preset: a table of outcomes. Each cell is
+/// an independent world (seed, preset, the same opening, the attack), so
+/// cells can run on any core in any order and the table is the same.
+public enum Matrix {
+    public static let presets = Policy.presetNames
+
+    public struct Cell: Sendable, Equatable {
+        public var attack: String
+        public var preset: String
+        public var window: Duration?
+        public var apiRequests: Int
+        public var refreshes: Int
+        public var highestRole: String?
+        /// Short names of what stopped it, or "nothing (by 01:00:00)".
+        public var stoppedBy: String
+        /// The same with the rules.
+        public var stoppedByWithRules: String
+        public var victimCost: String?
+    }
+
+    /// The cells in table order: attacks down, presets across.
+    public static var jobs: [(attack: String, preset: String)] {
+        AttackScenario.catalog.flatMap { attack in presets.map { (attack.name, $0) } }
+    }
+
+    public static func run(attack: String, preset: String, seed: UInt64 = 1) -> Cell {
+        guard let session = try? Session(seed: seed, preset: preset) else {
+            preconditionFailure("matrix presets come from Policy.presetNames")
+        }
+        for line in ["login alice", "call alice GET /orders", "attack \(attack) alice"] {
+            let result = session.execute(line)
+            precondition(result.error == nil, "matrix step '\(line)' failed: \(result.error?.message ?? "")")
+        }
+        let world = session.world
+        let outcomes = world.attackOutcomes()
+        let stopped = outcomes.allSatisfy(\.stopped)
+        var labels: [String] = [], withRules: [String] = []
+        for outcome in outcomes where outcome.stopped {
+            for reason in Matrix.reasons(in: outcome.stoppedBy) where !withRules.contains(reason) {
+                withRules.append(reason)
+                let label = World.stopLabel(reason) == "refused" ? String(reason.prefix(while: { $0 != "[" })).trimmingTrailingSpaces() : World.stopLabel(reason)
+                if !labels.contains(label) { labels.append(label) }
+            }
+        }
+        let nothing = "nothing (by \(world.now.shortClockText))"
+        return Cell(
+            attack: attack, preset: preset,
+            window: exposure(world),
+            apiRequests: outcomes.reduce(0) { $0 + $1.apiRequests },
+            refreshes: outcomes.reduce(0) { $0 + $1.refreshes },
+            highestRole: outcomes.contains { $0.highestRole == "admin" } ? "admin" : outcomes.compactMap(\.highestRole).first,
+            stoppedBy: stopped ? labels.joined(separator: ", ") : nothing,
+            stoppedByWithRules: stopped ? withRules.joined(separator: "; ") : nothing,
+            victimCost: world.attackLog.costs.first)
+    }
+
+    /// From the first theft or forgery to the attacker's last success.
+    static func exposure(_ world: World) -> Duration? {
+        let materials = world.attackLog.materials
+        guard let first = materials.map(\.acquiredAt).min(), let last = materials.compactMap(\.lastSuccess).max() else { return nil }
+        return last - first
+    }
+
+    /// The reasons in "stopped: a [rule]; b [rule]", kept whole (rules hold no "; " of their own... mostly).
+    static func reasons(in text: String) -> [String] {
+        var rest = Substring(text.hasPrefix("stopped: ") ? text.dropFirst("stopped: ".count) : Substring(text))
+        var reasons: [String] = []
+        while !rest.isEmpty {
+            // A reason ends after its closing bracket.
+            guard let close = rest.firstIndex(of: "]") else { reasons.append(String(rest)); break }
+            reasons.append(String(rest[...close]))
+            rest = rest[rest.index(after: close)...].drop(while: { $0 == ";" || $0 == " " })
+        }
+        return reasons
+    }
+
+    // MARK: Rendering (cells must be in `jobs` order)
+
+    public static func text(_ cells: [Cell]) -> [String] {
+        let rows = cells.map { cell in
+            [cell.attack, cell.preset, cell.window?.text ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-", cell.stoppedBy]
+        }
+        return TextTable.render(header: ["attack", "preset", "window", "requests", "role", "stopped by"], rows: rows)
+    }
+
+    public static func markdown(_ cells: [Cell]) -> [String] {
+        var lines = ["| attack | " + presets.joined(separator: " | ") + " |",
+                     "|---|" + presets.map { _ in "---" }.joined(separator: "|") + "|"]
+        for attack in AttackScenario.catalog.map(\.name) {
+            let row = presets.map { preset -> String in
+                guard let cell = cells.first(where: { $0.attack == attack && $0.preset == preset }) else { return "" }
+                let reach = cell.apiRequests == 0 ? "no access" : "\(cell.apiRequests) req, \(cell.window?.text ?? "-")"
+                return "\(reach); \(cell.stoppedBy)"
+            }
+            lines.append("| \(attack) | " + row.joined(separator: " | ") + " |")
+        }
+        return lines
+    }
+
+    public static func json(_ cells: [Cell]) -> String {
+        JSONValue.array(cells.map { cell in
+            .object([
+                "attack": .string(cell.attack), "preset": .string(cell.preset),
+                "window_ms": cell.window.map { .int($0.milliseconds) } ?? .null,
+                "api_requests": .int(cell.apiRequests), "refreshes": .int(cell.refreshes),
+                "highest_role": cell.highestRole.map(JSONValue.string) ?? .null,
+                "stopped_by": .string(cell.stoppedByWithRules),
+                "victim_cost": cell.victimCost.map(JSONValue.string) ?? .null,
+            ])
+        }).prettyText
+    }
+}
