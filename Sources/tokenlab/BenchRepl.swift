@@ -73,3 +73,24 @@ struct BenchRepl: ParsableCommand {
         return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * p))]
     }
 }
+
+struct BenchMatrix: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "matrix",
+        abstract: "Wall time of the full attack × preset matrix, on one core and on all of them."
+    )
+
+    func run() throws {
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        print("tokenlab \(toolVersion) bench matrix  \(Matrix.jobs.count) cells (\(AttackScenario.catalog.count) attacks × \(Matrix.presets.count) presets)")
+        var tables: [[Matrix.Cell]] = []
+        for jobs in [1, cores] {
+            let start = ContinuousClock.now
+            tables.append(MatrixRunner.cells(jobs: jobs))
+            let elapsed = ContinuousClock.now - start
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            print(String(format: "jobs %-3d  wall %8.1f ms", jobs, ms))
+        }
+        print("tables identical: \(tables[0] == tables[1] ? "yes" : "NO")")
+    }
+}

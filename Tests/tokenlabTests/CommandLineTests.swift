@@ -78,6 +78,28 @@ import Testing
         #expect(repl.status == 0 && repl.stdout.contains("diagram") && repl.stdout.contains("undo on a 500-command session"))
     }
 
+    @Test func theMatrixIsTheSameOnOneCoreAndOnAll() throws {
+        let one = try tokenlab(["matrix", "--jobs", "1"])
+        let all = try tokenlab(["matrix"])
+        #expect(one.status == 0 && one.stdout == all.stdout)
+        #expect(one.stdout.contains("xss-proxy       bcp"))
+        let json = try tokenlab(["matrix", "--format", "json"])
+        #expect(json.status == 0 && json.stdout.hasPrefix("[\n  {\n    \"attack\": \"xss-once\""))
+        let bad = try tokenlab(["matrix", "--format", "pdf"])
+        #expect(bad.status != 0 && bad.stderr.contains("pdf"))
+    }
+
+    @Test func compareShowsOneScriptUnderTwoPolicies() throws {
+        let dir = try temporaryDirectory()
+        let script = dir.appendingPathComponent("c.tl")
+        try "login alice\nsteal all from alice via xss\nas mallory call GET /orders\n".write(to: script, atomically: true, encoding: .utf8)
+        let run = try tokenlab(["compare", script.path, "--policy", "baseline", "--policy", "bcp"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("baseline: 1 requests over") && run.stdout.contains("bcp: no successful use; stopped: the token is in an HttpOnly cookie"))
+        let one = try tokenlab(["compare", script.path, "--policy", "bcp"])
+        #expect(one.status != 0 && one.stderr.contains("give exactly two --policy PRESET options"))
+    }
+
     @Test func pipedInputRunsWithoutAPromptAndFailsIfAnyLineFailed() throws {
         let process = Process()
         process.executableURL = Self.binary

@@ -5,6 +5,8 @@ import TokenLabCore
 public struct ScriptRun: Sendable {
     public var output: [String]
     public var trace: String
+    /// What each theft or forgery in the script achieved, at its end.
+    public var outcomes: [AttackOutcome] = []
 }
 
 public enum ScriptRunner {
@@ -16,14 +18,14 @@ public enum ScriptRunner {
             let result = session.execute(line, lineNumber: offset + 1)
             if let error = result.error { throw CommandError("\(fileName):\(offset + 1): \(error.message)") }
             switch result.effect {
-            case .quit?: return ScriptRun(output: output, trace: session.trace)
+            case .quit?: return ScriptRun(output: output, trace: session.trace, outcomes: session.world.attackOutcomes())
             case .write?, .load?: throw CommandError("\(fileName):\(offset + 1): save and load work in the REPL only")
             case nil: break
             }
             if !result.isBlank { output.append("> " + line.trimmingTrailingSpaces()) }
             output += result.output
         }
-        return ScriptRun(output: output, trace: session.trace)
+        return ScriptRun(output: output, trace: session.trace, outcomes: session.world.attackOutcomes())
     }
 
     /// Lines split on LF, with a CR before it dropped (scripts edited on Windows).

@@ -1,0 +1,84 @@
+import Testing
+import TokenLabCore
+@testable import TokenLabWorld
+
+/// Properties that hold for every seed and every sequence of commands:
+/// 10,000 random sessions of 25 commands each, under random presets.
+@Suite struct InvariantTests {
+    static let templates = [
+        "login V", "call V GET /orders", "call V GET /admin", "refresh V", "logout V", "advance 1m", "advance 7m", "advance 20m",
+        "steal all from V via xss", "steal refresh from V via device", "as mallory refresh", "as mallory call GET /orders",
+        "as mallory call GET /admin", "ride V GET /orders", "revoke rt1", "refresh V rt1", "refresh V rt2", "forge none from V",
+    ]
+
+    @Test func invariantsHoldForTenThousandRandomSessions() throws {
+        var random = RandomStream(seed: 9, name: "invariants")
+        var exercised = (detections: 0, attackerSuccesses: 0, refusals: 0)
+        for run in 0..<10_000 {
+            let seed = random.next(below: 1_000_000)
+            let preset = Policy.presetNames[Int(random.next(below: UInt64(Policy.presetNames.count)))]
+            let lines = (0..<25).map { _ in
+                Self.templates[Int(random.next(below: UInt64(Self.templates.count)))]
+                    .replacingVictim(with: random.next(below: 2) == 0 ? "alice" : "bob")
+            }
+            let session = try Session(seed: seed, preset: preset)
+            for line in lines { _ = session.execute(line) }
+            check(session.world, context: "run \(run), seed \(seed), preset \(preset): \(lines.joined(separator: "; "))")
+            let events = session.world.events
+            exercised.detections += events.filter { $0.action.hasPrefix("reuse of") }.count
+            exercised.attackerSuccesses += events.filter { $0.from == World.attacker && $0.status == 200 }.count
+            exercised.refusals += events.filter { ($0.status ?? 0) >= 400 }.count
+            if run % 500 == 0 {
+                let again = try Session(seed: seed, preset: preset)
+                for line in lines { _ = again.execute(line) }
+                #expect(again.trace == session.trace, "identical output for identical seeds: run \(run), seed \(seed)")
+            }
+        }
+        // The properties must have been put to the test, not vacuously true.
+        #expect(exercised.detections > 1000 && exercised.attackerSuccesses > 1000 && exercised.refusals > 10_000, "\(exercised)")
+    }
+
+    func check(_ world: World, context: String) {
+        var revokedAt: [String: VirtualTime] = [:] // family -> when reuse detection revoked it
+        for event in world.events {
+            let family = event.outcome.split(separator: " ").first(where: { $0.hasPrefix("fam") }).map(String.init)
+            if event.kind == .security, event.action.hasPrefix("reuse of"), let family = event.tokens.last {
+                revokedAt[family] = event.time
+            }
+            // No success at the auth server after reuse detection, for anyone, in that family.
+            if event.to == "auth", event.status == 200, event.action.hasPrefix("POST /token refresh"), let family,
+               let revoked = revokedAt[family] {
+                Issue.record("refresh succeeded in \(family) after reuse detection at \(revoked.clockText): \(event.line) — \(context)")
+            }
+            // Every refusal carries the right status and code.
+            if let status = event.status, event.to == "api" {
+                switch status {
+                case 200: break
+                case 401: #expect(event.outcome.hasPrefix("401 invalid_token") || event.outcome == "401 no token", "\(event.line) — \(context)")
+                case 403: #expect(event.outcome.hasPrefix("403 insufficient_scope"), "\(event.line) — \(context)")
+                default: Issue.record("unexpected API status: \(event.line) — \(context)")
+                }
+            }
+            if let status = event.status, event.to == "auth", event.action.hasPrefix("POST /token"), status != 200 {
+                #expect(status == 400 && event.outcome.hasPrefix("400 invalid_grant"), "\(event.line) — \(context)")
+            }
+            // An attacker's success at the API after detection needs a token minted before it and still unexpired.
+            if event.from == World.attacker, event.to == "api", event.status == 200, let id = event.tokens.first,
+               let entry = world.ledger.entry(id: id), entry.kind == .access, let revoked = revokedAt["fam\(entry.family + 1)"] {
+                #expect(entry.issuedAt <= revoked, "a token minted after detection worked: \(event.line) — \(context)")
+                #expect(event.time < entry.expiresAt + world.policy.leeway, "\(event.line) — \(context)")
+            }
+        }
+        // A refresh family never outlives its initial absolute lifetime.
+        for entry in world.ledger.entries where entry.kind == .refresh {
+            let family = world.auth.families[entry.family]
+            #expect(entry.issuedAt < family.absoluteExpiry && entry.expiresAt <= family.absoluteExpiry, "\(entry.id) — \(context)")
+        }
+    }
+}
+
+extension String {
+    func replacingVictim(with name: String) -> String {
+        split(separator: " ").map { $0 == "V" ? name : String($0) }.joined(separator: " ")
+    }
+}

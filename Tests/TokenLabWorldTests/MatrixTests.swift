@@ -1,0 +1,65 @@
+import Testing
+@testable import TokenLabWorld
+
+/// What each catalog attack achieves under each preset is computed by the
+/// world; these cells pin the lessons a workshop relies on.
+@Suite struct MatrixTests {
+    func cell(_ attack: String, _ preset: String) -> Matrix.Cell { Matrix.run(attack: attack, preset: preset) }
+
+    @Test func xssCannotReadHttpOnlyCookiesButCanStillRideTheSession() {
+        let theft = cell("xss-once", "bcp")
+        #expect(theft.apiRequests == 0 && theft.stoppedBy == "HttpOnly cookie")
+        let ride = cell("xss-proxy", "bcp")
+        #expect(ride.apiRequests == 6 && ride.stoppedBy.hasPrefix("nothing"), "BCP §5.1.4: cookies do not stop requests from the page")
+    }
+
+    @Test func rotationCatchesAOneShotTheftButNotAPersistentOne() {
+        let once = cell("xss-once", "rotation")
+        #expect(once.stoppedBy.contains("reuse detection") && once.victimCost?.contains("reuse detected") == true)
+        let baseline = cell("xss-once", "baseline")
+        #expect(baseline.stoppedBy.hasPrefix("nothing") && baseline.apiRequests > once.apiRequests)
+        let persistent = cell("xss-persistent", "rotation")
+        #expect(persistent.stoppedBy.hasPrefix("nothing"), "BCP §5.1.2: the newest token is taken each time, so no reuse is seen")
+    }
+
+    @Test func forgeriesAreStoppedByTheMatchingCheckAndOnlyThere() {
+        #expect(cell("forge-tamper", "insecure").stoppedBy == "signature check")
+        #expect(cell("forge-alg-none", "insecure").highestRole == "admin")
+        #expect(cell("forge-alg-None", "baseline").stoppedBy == "alg check")
+        #expect(cell("wrong-audience", "insecure").apiRequests > 0)
+        #expect(cell("wrong-audience", "baseline").stoppedBy == "aud check")
+        #expect(cell("id-token", "rotation").stoppedBy == "typ check")
+        let leak = cell("key-leak", "bcp")
+        #expect(leak.highestRole == "admin" && leak.stoppedBy.hasPrefix("nothing"), "a stolen signing key beats every check")
+    }
+
+    @Test func capabilitiesTheWorldMakesImpossibleAreOutcomesNotErrors() {
+        #expect(cell("sniff", "baseline").stoppedBy == "TLS")
+        #expect(cell("sniff", "insecure").apiRequests > 0)
+        #expect(cell("insider", "insecure").stoppedBy == "nothing stored, hashed storage")
+        #expect(cell("logs", "insecure").stoppedBy == "no tokens in URLs")
+    }
+
+    @Test func theMatrixIsTheSameEveryTimeAndInEveryOrder() {
+        let forward = Matrix.jobs.map { Matrix.run(attack: $0.attack, preset: $0.preset) }
+        let backward = Matrix.jobs.reversed().map { Matrix.run(attack: $0.attack, preset: $0.preset) }.reversed()
+        #expect(forward == Array(backward))
+        #expect(Matrix.text(forward).count == Matrix.jobs.count + 1)
+        #expect(Matrix.markdown(forward).count == AttackScenario.catalog.count + 2)
+        #expect((try? JSONValue.parse(Matrix.json(forward))) != nil)
+    }
+
+    @Test func theReportFollowsEveryTokenAndNamesTheCost() {
+        let s = session(preset: "rotation")
+        s.run("login alice", "attack xss-once")
+        let report = s.run("report")
+        #expect(report.first?.hasPrefix("what the attacks achieved") == true)
+        #expect(report.contains { $0.contains("rt1 (refresh): 1 ok (POST /token refresh ×1)") && $0.contains("led to at2 rt2") })
+        #expect(report.contains { $0.hasPrefix("cost to the victim: alice was logged out") })
+        #expect(report.contains { $0.contains("→ stopped:") && $0.contains("reuse detection") })
+        #expect(s.execute("attack nope").error?.message.hasPrefix("unknown attack 'nope'; valid: xss-once, xss-persistent") == true)
+        #expect(s.execute("forge magic from alice").error?.message.hasPrefix("unknown forgery 'magic'; valid: tamper") == true)
+    }
+}
+
+import TokenLabTokens
