@@ -6,10 +6,18 @@ import Testing
 @Suite struct BundledTraceTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test func theDemoTraceIsReproducedByteForByte() throws {
-        let script = try String(contentsOf: Self.root.appendingPathComponent("Traces/demo.tl"), encoding: .utf8)
-        let recorded = try String(contentsOf: Self.root.appendingPathComponent("Traces/demo.jsonl"), encoding: .utf8)
-        let fresh = try ScriptRunner.run(script: script, fileName: "Traces/demo.tl", seed: 1, tool: "tokenlab \(toolVersion)").trace
-        #expect(fresh == recorded, "regenerate with: swift run tokenlab run Traces/demo.tl --trace Traces/demo.jsonl")
+    @Test(arguments: ["demo", "stolen-refresh"])
+    func aBundledTraceIsReproducedByteForByte(name: String) throws {
+        let script = try String(contentsOf: Self.root.appendingPathComponent("Traces/\(name).tl"), encoding: .utf8)
+        let recorded = try String(contentsOf: Self.root.appendingPathComponent("Traces/\(name).jsonl"), encoding: .utf8)
+        let fresh = try ScriptRunner.run(script: script, fileName: "Traces/\(name).tl", seed: 1, tool: "tokenlab \(toolVersion)").trace
+        #expect(fresh == recorded, "regenerate with: swift run tokenlab run Traces/\(name).tl --trace Traces/\(name).jsonl")
+    }
+
+    @Test func everyScriptInTracesHasItsTrace() throws {
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Traces").path)
+        for script in names where script.hasSuffix(".tl") {
+            #expect(names.contains(script.dropLast(3) + ".jsonl"), "\(script) has no trace beside it")
+        }
     }
 }

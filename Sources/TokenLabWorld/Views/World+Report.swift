@@ -83,11 +83,15 @@ extension World {
             let roles = chain.compactMap(\.highestRole)
             let stops = chain.map { stop(of: $0) }
             let stopped = stops.allSatisfy(\.stopped)
-            var reasons: [String] = []
+            var reasons: [String] = [], labels: [String] = []
             for stop in stops where stop.stopped {
                 let rule = stop.text.split(separator: "[").last.map { " [" + $0 } ?? ""
-                let reason = World.stopLabel(stop.text) + rule
-                if !reasons.contains(reason) { reasons.append(reason) }
+                let label = World.stopLabel(stop.text)
+                // One entry per kind of stop, with the rule of its first occurrence.
+                if !labels.contains(label) {
+                    labels.append(label)
+                    reasons.append(label + rule)
+                }
             }
             return AttackOutcome(
                 origin: "\(materials[root].id) \(materials[root].origin) at \(materials[root].acquiredAt.clockText)",
