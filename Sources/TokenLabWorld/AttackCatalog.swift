@@ -57,6 +57,12 @@ public struct AttackScenario: Sendable {
                        rules: "RFC 9068 §4, RFC 8725 §3.11", opening: ["forge idtoken from V"], round: attackerUses),
         AttackScenario(name: "key-leak", summary: "the HS256 signing secret stolen: admin tokens that verify",
                        rules: "RFC 8725 §3.5", opening: ["forge keyleak from V"], round: attackerUses),
+        AttackScenario(name: "race-two-tabs", summary: "no attacker: two tabs refresh with the same token at once",
+                       rules: "RFC 9700 §4.14.2 (grace)", opening: ["race tabs V"], round: victimUses),
+        AttackScenario(name: "race-logout", summary: "no attacker: a refresh in flight when the user logs out",
+                       rules: "RFC 7009 §2.1", opening: ["race logout V"], round: victimUses),
+        AttackScenario(name: "race-lost-response", summary: "no attacker: the refresh response is lost, the client retries with the old token",
+                       rules: "RFC 9700 §4.14.2 (grace)", opening: ["race lost V", "refresh V"], round: victimUses),
     ]
 
     public static func named(_ name: String) -> AttackScenario? { catalog.first(where: { $0.name == name }) }

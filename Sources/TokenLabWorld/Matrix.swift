@@ -45,15 +45,15 @@ public enum Matrix {
                 if !labels.contains(label) { labels.append(label) }
             }
         }
-        let nothing = "nothing (by \(world.now.shortClockText))"
+        let nothing = outcomes.isEmpty ? "no attacker" : "nothing (by \(world.now.shortClockText))"
         return Cell(
             attack: attack, preset: preset,
             window: exposure(world),
             apiRequests: outcomes.reduce(0) { $0 + $1.apiRequests },
             refreshes: outcomes.reduce(0) { $0 + $1.refreshes },
             highestRole: outcomes.contains { $0.highestRole == "admin" } ? "admin" : outcomes.compactMap(\.highestRole).first,
-            stoppedBy: stopped ? labels.joined(separator: ", ") : nothing,
-            stoppedByWithRules: stopped ? withRules.joined(separator: "; ") : nothing,
+            stoppedBy: stopped && !outcomes.isEmpty ? labels.joined(separator: ", ") : nothing,
+            stoppedByWithRules: stopped && !outcomes.isEmpty ? withRules.joined(separator: "; ") : nothing,
             victimCost: world.attackLog.costs.first)
     }
 
@@ -81,9 +81,10 @@ public enum Matrix {
 
     public static func text(_ cells: [Cell]) -> [String] {
         let rows = cells.map { cell in
-            [cell.attack, cell.preset, cell.window?.text ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-", cell.stoppedBy]
+            [cell.attack, cell.preset, cell.window?.text ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-",
+             cell.victimCost == nil ? "-" : "logged out", cell.stoppedBy]
         }
-        return TextTable.render(header: ["attack", "preset", "window", "requests", "role", "stopped by"], rows: rows)
+        return TextTable.render(header: ["attack", "preset", "window", "requests", "role", "victim", "stopped by"], rows: rows)
     }
 
     public static func markdown(_ cells: [Cell]) -> [String] {
@@ -93,7 +94,7 @@ public enum Matrix {
             let row = presets.map { preset -> String in
                 guard let cell = cells.first(where: { $0.attack == attack && $0.preset == preset }) else { return "" }
                 let reach = cell.apiRequests == 0 ? "no access" : "\(cell.apiRequests) req, \(cell.window?.text ?? "-")"
-                return "\(reach); \(cell.stoppedBy)"
+                return "\(reach); \(cell.stoppedBy)" + (cell.victimCost == nil ? "" : "; victim logged out")
             }
             lines.append("| \(attack) | " + row.joined(separator: " | ") + " |")
         }

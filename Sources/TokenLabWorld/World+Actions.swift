@@ -30,6 +30,38 @@ extension World {
         settle()
     }
 
+    public static let races: [(name: String, summary: String)] = [
+        ("tabs", "two tabs refresh with the same refresh token at the same moment"),
+        ("logout", "a refresh still in flight when the user logs out"),
+        ("lost", "a refresh whose response is lost: the server rotated, the client kept the old token"),
+    ]
+
+    /// Races without an attacker (RFC 9700 §4.14.2 grace period; RFC 7009):
+    /// requests sent at the same instant, resolved by the network's order.
+    public func race(_ kind: String, user: String) throws(CommandError) {
+        guard World.races.contains(where: { $0.name == kind }) else {
+            throw CommandError("unknown race '\(kind)'; valid: " + World.races.map(\.name).joined(separator: ", "))
+        }
+        let index = try clientIndex(user)
+        let client = clients[index]
+        guard let refresh = client.refresh else { throw CommandError("\(user) holds no refresh token; login \(user) first") }
+        switch kind {
+        case "tabs":
+            record(.client, from: client.name, "two tabs refresh with \(shortID(refresh)) at once", tokens: [shortID(refresh)])
+            send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
+            send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
+        case "logout":
+            record(.client, from: client.name, "refreshes with \(shortID(refresh)) and, before the answer, logs out", tokens: [shortID(refresh)])
+            send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
+            let access = client.access
+            client.dropTokens()
+            send(.logout(refresh: refresh, access: access), from: index, purpose: .logout)
+        default:
+            send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false), responseLost: true)
+        }
+        settle()
+    }
+
     public func refresh(user: String, token reference: String? = nil) throws(CommandError) {
         let index = try clientIndex(user)
         if let reference {

@@ -47,6 +47,8 @@ struct Exchange {
     let request: Request
     /// Sent from the victim's browser by the attacker's script (XSS riding the session).
     var byAttacker = false
+    /// The network drops the response: the server acted, the client never hears.
+    var responseLost = false
     var response: Response = .pending
     var introspection: (active: Bool, claims: AccessTokenClaims?, reason: String)?
 }
@@ -54,9 +56,11 @@ struct Exchange {
 extension World {
     // MARK: Sending
 
-    func send(_ request: Exchange.Request, from client: Int, purpose: Exchange.Purpose, byAttacker: Bool = false) {
+    func send(_ request: Exchange.Request, from client: Int, purpose: Exchange.Purpose, byAttacker: Bool = false,
+              responseLost: Bool = false) {
         var exchange = Exchange(client: client, purpose: purpose, request: request)
         exchange.byAttacker = byAttacker
+        exchange.responseLost = responseLost
         let index: Int
         if let free = freeExchanges.popLast() { exchanges[free] = exchange; index = free }
         else { exchanges.append(exchange); index = exchanges.count - 1 }
@@ -65,7 +69,7 @@ extension World {
         schedule(.serverReceives(exchange: index), after: policy.latency)
     }
 
-    private func finish(_ index: Int) {
+    func finish(_ index: Int) {
         exchanges[index] = nil
         freeExchanges.append(index)
         exchangesInFlight -= 1
@@ -154,6 +158,12 @@ extension World {
             }
         }
         exchanges[index]?.response = response
+        if exchange.responseLost {
+            finish(index)
+            client.busy = false
+            if isRecording { record(.client, from: client.name, "the response never arrives (lost on the way): it keeps what it had") }
+            return
+        }
         schedule(.clientReceives(exchange: index), after: policy.latency)
     }
 
@@ -281,7 +291,7 @@ extension World {
             client.dropTokens()
             if isRecording {
                 record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again")
-                if !client.isAttacker, !attackLog.isEmpty {
+                if !client.isAttacker {
                     attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
                 }
             }

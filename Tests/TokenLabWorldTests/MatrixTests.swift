@@ -63,3 +63,34 @@ import Testing
 }
 
 import TokenLabTokens
+
+/// Races without an attacker: the network's order decides, the grace period helps.
+@Suite struct RaceTests {
+    @Test func twoTabsLogTheUserOutWithoutGraceAndNotWithIt() {
+        let strict = session(preset: "rotation")
+        strict.run("login alice")
+        #expect(strict.outcomes(of: "race tabs alice").contains { $0.contains("reuse detected") })
+        #expect(strict.world.statusLines().contains("alice.browser: not logged in"))
+        let lenient = session(preset: "rotation")
+        lenient.run("set refresh.grace 2s", "login alice")
+        #expect(lenient.outcomes(of: "race tabs alice").contains { $0.contains("accepted within refresh.grace 2s") })
+        #expect(lenient.outcomes(of: "call alice GET /orders") == ["GET /orders  Bearer at3  200 3 orders"])
+    }
+
+    @Test func aLostResponseIsForgivenOnlyWithinGrace() {
+        let s = session(preset: "rotation")
+        s.run("set refresh.grace 1s", "login alice", "race lost alice")
+        #expect(s.outcomes(of: "refresh alice").first?.contains("accepted within refresh.grace") == true)
+        let late = session(preset: "rotation")
+        late.run("set refresh.grace 1s", "login alice", "race lost alice", "advance 2s")
+        #expect(late.outcomes(of: "refresh alice").first?.contains("reuse detected") == true)
+    }
+
+    @Test func aRefreshRacingLogoutLeavesTheBrowserWithTokensOfARevokedFamily() {
+        let s = session(preset: "rotation")
+        s.run("login alice", "race logout alice")
+        #expect(s.world.statusLines().contains { $0.hasPrefix("alice.browser: access at2") && $0.hasSuffix("fam1 revoked") })
+        #expect(s.outcomes(of: "call alice GET /orders") == ["GET /orders  Bearer at2  200 3 orders"], "local validation cannot see the revocation")
+        #expect(s.execute("race cats alice").error?.message == "unknown race 'cats'; valid: tabs, logout, lost")
+    }
+}

@@ -24,6 +24,7 @@ public enum Command: Equatable, Sendable {
     case steal(kind: StolenKind, victim: String, capability: String)
     case forge(kind: String, from: String)
     case ride(user: String, method: String, path: String)
+    case race(kind: String, user: String)
     case wallet(party: String)
     case report
     case attacks
@@ -51,7 +52,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .ride, .attack:
+             .forge, .ride, .attack, .race:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -125,6 +126,9 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "ride", usage: "ride USER METHOD PATH",
                     summary: "mallory's injected script sends a request from USER's browser, cookies and all",
                     example: "ride alice GET /orders", rule: "browser-based-apps BCP §5.1.4"),
+        CommandSpec(name: "race", usage: "race tabs|logout|lost USER",
+                    summary: "races without an attacker: two tabs refreshing at once, a refresh racing logout, a lost response",
+                    example: "race tabs alice", rule: "RFC 9700 §4.14.2, RFC 7009 §2"),
         CommandSpec(name: "attacks", usage: "attacks", summary: "the attack catalog, each with its rules",
                     example: "attacks", rule: nil),
         CommandSpec(name: "attack", usage: "attack NAME [USER]",

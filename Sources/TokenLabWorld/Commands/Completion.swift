@@ -43,6 +43,16 @@ public enum Completion {
         case ("as", 2...):
             // `as mallory call …` completes like `call mallory …`.
             return next(after: [args[1], args[0]] + args.dropFirst(2), world: world)
+        case ("race", 0): return World.races.map(\.name)
+        case ("race", 1): return world.userNames
+        case ("forge", 0): return World.forgeries.map(\.name)
+        case ("forge", 1): return ["from"]
+        case ("forge", 2): return world.userNames + tokens
+        case ("ride", 0): return world.userNames
+        case ("ride", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
+        case ("ride", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
+        case ("attack", 0): return AttackScenario.catalog.map(\.name)
+        case ("attack", 1): return world.userNames
         case ("help", 0): return CommandSpec.all.map(\.name)
         case ("save", 0), ("load", 0): return nil
         default: return []

@@ -101,6 +101,7 @@ public final class Interpreter {
         case .wallet(let party): return try world.walletLines(of: party)
         case .forge(let kind, let reference): try world.forge(kind, from: reference)
         case .ride(let user, let method, let path): try world.ride(user: user, method: method, path: path)
+        case .race(let kind, let user): try world.race(kind, user: user)
         case .report: return world.reportLines()
         case .attacks:
             return TextTable.render(header: ["attack", "what happens", "rules"],
