@@ -30,4 +30,13 @@ import Testing
         #expect(s.run("policy diff rotation") == s.run("policy diff"))
         #expect(s.run("policy").first == "preset rotation with 1 change (policy diff shows them)")
     }
+
+    @Test func thePolicyShowsWhichSettingsAreWeak() {
+        let weakInBCP = PolicyKey.all.compactMap { Policy.bcp.risk(of: $0.name) }
+        #expect(weakInBCP.isEmpty, "\(weakInBCP)")
+        #expect(Policy.insecure.risk(of: "algs") == "unsigned tokens (alg none) accepted")
+        #expect(Policy.insecure.risk(of: "tls") == "a sniffer sees every token")
+        #expect(Policy.baseline.risk(of: "storage") == "script (XSS) can read the tokens")
+        #expect(Policy.baseline.risk(of: "refresh.rotation") == "a stolen refresh token stays valid")
+    }
 }

@@ -115,3 +115,29 @@ extension Policy {
     /// The policy as ordered `key: value` pairs, for trace headers.
     public var settings: [(String, String)] { PolicyKey.all.map { ($0.name, $0.value(in: self)) } }
 }
+
+extension Policy {
+    /// What is weak about a setting's current value, or nil when it is the
+    /// safe choice: `policy` shows which settings an attack can lean on.
+    public func risk(of key: String) -> String? {
+        switch key {
+        case "access.ttl": accessTTL > .minutes(15) ? "stolen access tokens live long" : nil
+        case "refresh.ttl": refreshTTL > .days(30) ? "sessions last for months" : nil
+        case "refresh.rotation": rotation ? nil : "a stolen refresh token stays valid"
+        case "refresh.reuse_detection": reuseDetection || !rotation ? nil : "theft of a rotated token goes unnoticed"
+        case "refresh.grace": reuseGrace > .seconds(30) ? "a wide window for replaying the previous token" : nil
+        case "logout.revoke": revokeOnLogout ? nil : "logout leaves the refresh token valid"
+        case "check.iss": checksIssuer ? nil : "tokens from any issuer"
+        case "check.aud": checksAudience ? nil : "tokens meant for other APIs accepted"
+        case "check.typ": checksType ? nil : "ID tokens and other JWTs accepted as access tokens"
+        case "algs": allowedAlgorithms.contains("none") ? "unsigned tokens (alg none) accepted" : nil
+        case "leeway": leeway > .minutes(5) ? "expired tokens accepted for long" : nil
+        case "storage": storage == .localStorage ? "script (XSS) can read the tokens" : nil
+        case "cookie.httponly": storage == .cookie && !cookieHttpOnly ? "script (XSS) can read the cookie" : nil
+        case "cookie.secure": storage == .cookie && !cookieSecure ? "the cookie crosses plain links" : nil
+        case "cookie.samesite": storage == .cookie && cookieSameSite == .none ? "cross-site requests carry the cookie (CSRF)" : nil
+        case "tls": tls ? nil : "a sniffer sees every token"
+        default: nil
+        }
+    }
+}

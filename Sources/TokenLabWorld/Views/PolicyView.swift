@@ -3,8 +3,8 @@ enum PolicyView {
         let changed = policy.differences(from: Policy.preset(named: presetName) ?? policy).count
         var lines = ["preset \(presetName)" + (changed > 0 ? " with \(changed) change\(changed == 1 ? "" : "s") (policy diff shows them)" : "")]
         lines += TextTable.render(
-            header: ["key", "value", "what it does", "rule"],
-            rows: PolicyKey.all.map { [$0.name, $0.value(in: policy), $0.summary, $0.rule] })
+            header: ["key", "value", "risk", "what it does", "rule"],
+            rows: PolicyKey.all.map { [$0.name, $0.value(in: policy), policy.risk(of: $0.name).map { "! " + $0 } ?? "", $0.summary, $0.rule] })
         return lines
     }
 
