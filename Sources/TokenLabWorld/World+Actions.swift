@@ -30,6 +30,22 @@ extension World {
         settle()
     }
 
+    /// `keys rotate`: a new signing key; the API learns the new key set at once.
+    public func rotateKeys() -> String {
+        let kid = auth.rotateKey()
+        api.apply(policy, keys: auth.keys)
+        record(.security, from: "auth", "keys rotate", "new tokens are signed with \(kid); \(auth.keys.map(\.kid).joined(separator: ", ")) verify",
+               rule: "RFC 7517 §4.5")
+        return kid
+    }
+
+    /// `keys retire KID`: tokens signed with it, genuine or forged, stop verifying.
+    public func retireKey(_ kid: String) throws(CommandError) {
+        try auth.retireKey(kid)
+        api.apply(policy, keys: auth.keys)
+        record(.security, from: "auth", "keys retire \(kid)", "tokens signed with \(kid) are refused from now on", rule: "RFC 7515 §4.1.4")
+    }
+
     public static let races: [(name: String, summary: String)] = [
         ("tabs", "two tabs refresh with the same refresh token at the same moment"),
         ("logout", "a refresh still in flight when the user logs out"),

@@ -94,3 +94,20 @@ import TokenLabTokens
         #expect(s.execute("race cats alice").error?.message == "unknown race 'cats'; valid: tabs, logout, lost")
     }
 }
+
+@Suite struct KeyRotationTests {
+    @Test func retiringALeakedKeyStopsItsForgeriesAndGenuineTokensRefreshOnto() {
+        let s = session()
+        s.run("login alice", "forge keyleak from alice")
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  200 admin console"])
+        s.run("keys rotate", "keys retire k1")
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  401 invalid_token: unknown kid \"k1\""])
+        let alice = s.outcomes(of: "call alice GET /orders")
+        #expect(alice.last == "GET /orders  Bearer at2  200 3 orders", "alice's app refreshes onto k2: \(alice)")
+        #expect(s.run("report").contains { $0.hasSuffix("stopped: key rotation [RFC 7515 §4.1.4]") })
+        #expect(s.execute("keys retire k2").error?.message == "k2 signs new tokens; keys rotate first, then retire it")
+        #expect(s.execute("keys retire k9").error?.message == "no key 'k9'; valid: k2")
+        let jwks = s.run("keys").joined()
+        #expect(jwks.contains("\"kid\": \"k2\"") && !jwks.contains("\"kid\": \"k1\""))
+    }
+}

@@ -18,6 +18,8 @@ public enum Command: Equatable, Sendable {
     case tokens
     case decode(token: String)
     case keys
+    case rotateKeys
+    case retireKey(kid: String)
     case status
     case help(command: String?)
     // Attackers
@@ -52,7 +54,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .ride, .attack, .race:
+             .forge, .ride, .attack, .race, .rotateKeys, .retireKey:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -110,8 +112,9 @@ public struct CommandSpec: Sendable {
                     example: "tokens", rule: nil),
         CommandSpec(name: "decode", usage: "decode TOKEN", summary: "header, claims and signature verdict of a token (a short id or a JWT)",
                     example: "decode at1", rule: "RFC 7519 §7.2"),
-        CommandSpec(name: "keys", usage: "keys", summary: "the auth server's verification keys as a JWK Set",
-                    example: "keys", rule: "RFC 7517 §5"),
+        CommandSpec(name: "keys", usage: "keys | keys rotate | keys retire KID",
+                    summary: "the verification keys as a JWK Set; rotate to a new signing key; retire an old one",
+                    example: "keys rotate", rule: "RFC 7517 §5, RFC 7515 §4.1.4"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
         CommandSpec(name: "steal", usage: "steal access|refresh|all from USER via xss|sniff|device|logs|insider",

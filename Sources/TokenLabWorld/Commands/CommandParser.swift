@@ -55,6 +55,8 @@ public enum CommandParser {
         case ("tokens", 0): return .tokens
         case ("decode", 1): return .decode(token: args[0])
         case ("keys", 0): return .keys
+        case ("keys", 1) where args[0] == "rotate": return .rotateKeys
+        case ("keys", 2) where args[0] == "retire": return .retireKey(kid: args[1])
         case ("status", 0): return .status
         case ("help", 0): return .help(command: nil)
         case ("help", 1): return .help(command: args[0])

@@ -43,6 +43,8 @@ public enum Completion {
         case ("as", 2...):
             // `as mallory call …` completes like `call mallory …`.
             return next(after: [args[1], args[0]] + args.dropFirst(2), world: world)
+        case ("keys", 0): return ["rotate", "retire"]
+        case ("keys", 1) where args[0] == "retire": return world.auth.keys.map(\.kid)
         case ("race", 0): return World.races.map(\.name)
         case ("race", 1): return world.userNames
         case ("forge", 0): return World.forgeries.map(\.name)

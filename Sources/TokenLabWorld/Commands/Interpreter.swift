@@ -95,6 +95,8 @@ public final class Interpreter {
         case .tokens: return world.tokenTable()
         case .decode(let token): return try world.decode(token)
         case .keys: return world.keysText()
+        case .rotateKeys: _ = world.rotateKeys()
+        case .retireKey(let kid): try world.retireKey(kid)
         case .status: return world.statusLines()
         case .help(let name): return try HelpView.lines(for: name)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)

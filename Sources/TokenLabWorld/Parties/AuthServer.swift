@@ -75,8 +75,11 @@ public final class AuthServer {
     private var minter: AccessTokenMinter
     private var validator: AccessTokenValidator
 
+    private var keyStream: RandomStream
+    private var keysMade = 1
+
     init(seed: UInt64, users: [User]) {
-        var keyStream = RandomStream(seed: seed, name: "auth.keys")
+        keyStream = RandomStream(seed: seed, name: "auth.keys")
         let key = HS256Key(kid: "k1", secret: keyStream.bytes(32))
         keys = [key]
         self.users = users
@@ -196,6 +199,35 @@ public final class AuthServer {
             tokenID: jti, clientID: family.clientID, role: user.role, scope: user.scope, sessionID: family.sessionID))
         return IssuedTokens(access: access, accessTokenID: jti, accessExpiresAt: VirtualTime.fromUnixSeconds(exp, epoch: epoch),
                             expiresIn: exp - iat, refresh: refresh?.0, refreshExpiresAt: refresh?.1, family: index)
+    }
+
+    // MARK: Signing keys
+
+    /// A new signing key with the next `kid`; the old ones still verify
+    /// until retired, so tokens already issued keep working (RFC 7517 §4.5).
+    func rotateKey() -> String {
+        keysMade += 1
+        let key = HS256Key(kid: "k\(keysMade)", secret: keyStream.bytes(32))
+        keys.append(key)
+        minter = AccessTokenMinter(key: key)
+        updateValidator()
+        return key.kid
+    }
+
+    /// Stops accepting tokens signed with `kid`. The signing key cannot be retired.
+    func retireKey(_ kid: String) throws(CommandError) {
+        guard let index = keys.firstIndex(where: { $0.kid == kid }) else {
+            throw CommandError("no key '\(kid)'; valid: " + keys.map(\.kid).joined(separator: ", "))
+        }
+        guard index != keys.count - 1 else { throw CommandError("\(kid) signs new tokens; keys rotate first, then retire it") }
+        keys.remove(at: index)
+        updateValidator()
+    }
+
+    private func updateValidator() {
+        var rules = validator.rules
+        rules.keys = keys
+        validator.rules = rules
     }
 
     // MARK: Revocation, logout, introspection
