@@ -17,21 +17,27 @@ public struct AccessTokenMinter: Sendable {
         public var role: String
         public var scope: String
         public var sessionID: String
+        /// RFC 9449 §6.1: the thumbprint of the key the token is bound to.
+        public var confirmationThumbprint: String?
 
         public init(issuer: String, subject: String, audience: String, expiresAt: Int64, issuedAt: Int64, tokenID: String,
-                    clientID: String, role: String, scope: String, sessionID: String) {
+                    clientID: String, role: String, scope: String, sessionID: String, confirmationThumbprint: String? = nil) {
             self.issuer = issuer; self.subject = subject; self.audience = audience
             self.expiresAt = expiresAt; self.issuedAt = issuedAt; self.tokenID = tokenID
             self.clientID = clientID; self.role = role; self.scope = scope; self.sessionID = sessionID
+            self.confirmationThumbprint = confirmationThumbprint
         }
 
         /// The same claims as a `JSONValue`, for display and for checking the minter.
         public var json: JSONValue {
-            .object([
-                "iss": .string(issuer), "sub": .string(subject), "aud": .string(audience),
-                "exp": .int(expiresAt), "iat": .int(issuedAt), "jti": .string(tokenID), "client_id": .string(clientID),
-                "role": .string(role), "scope": .string(scope), "sid": .string(sessionID),
-            ])
+            var members: [JSONMember] = [
+                JSONMember("iss", .string(issuer)), JSONMember("sub", .string(subject)), JSONMember("aud", .string(audience)),
+                JSONMember("exp", .int(expiresAt)), JSONMember("iat", .int(issuedAt)), JSONMember("jti", .string(tokenID)),
+                JSONMember("client_id", .string(clientID)), JSONMember("role", .string(role)), JSONMember("scope", .string(scope)),
+                JSONMember("sid", .string(sessionID)),
+            ]
+            if let confirmationThumbprint { members.append(JSONMember("cnf", .object(["jkt": .string(confirmationThumbprint)]))) }
+            return .object(members)
         }
     }
 
@@ -58,6 +64,12 @@ public struct AccessTokenMinter: Sendable {
         member("role", claims.role, &json)
         member("scope", claims.scope, &json)
         member("sid", claims.sessionID, &json)
+        if let thumbprint = claims.confirmationThumbprint {
+            key("cnf", &json, first: false)
+            json.append(contentsOf: "{\"jkt\":".utf8)
+            appendJSONString(thumbprint, to: &json)
+            json.append(UInt8(ascii: "}"))
+        }
         json.append(UInt8(ascii: "}"))
 
         var token = [UInt8]()

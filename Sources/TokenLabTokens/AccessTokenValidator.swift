@@ -37,6 +37,8 @@ public struct AccessTokenClaims: Sendable, Equatable {
     /// Whether `aud` names the audience of the rules, checked or not: an API
     /// that learns claims by introspection checks this itself (RFC 7662 §4).
     public var audienceMatches = false
+    /// `cnf.jkt` (RFC 9449 §6.1): the token is bound to this key.
+    public var confirmationThumbprint: String?
 
     /// Whether the space-separated `scope` (RFC 6749 §3.3) contains `needed`.
     public func hasScope(_ needed: String) -> Bool {
@@ -290,5 +292,6 @@ struct ClaimFacts {
         validated.scope = json["scope"]?.stringValue ?? ""
         validated.clientID = json["client_id"]?.stringValue ?? ""
         validated.issuedAt = json["iat"]?.intValue ?? 0
+        validated.confirmationThumbprint = json["cnf"]?["jkt"]?.stringValue
     }
 }

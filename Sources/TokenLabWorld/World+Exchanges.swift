@@ -49,6 +49,8 @@ struct Exchange {
     var byAttacker = false
     /// The network drops the response: the server acted, the client never hears.
     var responseLost = false
+    /// The DPoP proof sent with the request (RFC 9449 §4), when the policy asks.
+    var proof: String?
     var response: Response = .pending
     var introspection: (active: Bool, claims: AccessTokenClaims?, reason: String)?
 }
@@ -61,6 +63,7 @@ extension World {
         var exchange = Exchange(client: client, purpose: purpose, request: request)
         exchange.byAttacker = byAttacker
         exchange.responseLost = responseLost
+        if policy.dpop { exchange.proof = proof(for: request, from: client) }
         let index: Int
         if let free = freeExchanges.popLast() { exchanges[free] = exchange; index = free }
         else { exchanges.append(exchange); index = exchanges.count - 1 }
@@ -93,11 +96,12 @@ extension World {
         var response = Exchange.Response.pending
         switch exchange.request {
         case .password:
-            let result = auth.passwordGrant(user: client.user, password: client.password, clientID: client.clientID, now: now, policy: policy)
+            let result = auth.passwordGrant(user: client.user, password: client.password, clientID: client.clientID,
+                                            proof: exchange.proof, now: now, policy: policy)
             counters.logins += 1
             response = respond(result, to: client, action: "POST /token password grant (\(client.user))", presented: nil)
         case .refresh(let token):
-            let (result, revokedFamily) = auth.refreshGrant(token: token, now: now, policy: policy)
+            let (result, revokedFamily) = auth.refreshGrant(token: token, proof: exchange.proof, now: now, policy: policy)
             counters.refreshes += 1
             response = respond(result, to: client, action: "POST /token refresh_token \(shortID(token))", presented: token)
             if isRecording, let family = revokedFamily {
@@ -141,7 +145,7 @@ extension World {
             if policy.validation == .introspection, let token {
                 if let cached = api.cachedIntrospection(token, now: now) {
                     exchanges[index]?.introspection = cached
-                    response = .api(answerFromIntrospection(cached, resource: resourceIndex))
+                    response = .api(answerFromIntrospection(cached, resource: resourceIndex, token: token, proof: exchange.proof))
                     recordAPI(client: client, resource: resourceIndex, token: token, response: response, byAttacker: exchange.byAttacker)
                 } else {
                     schedule(.authReceivesIntrospection(exchange: index), after: policy.latency)
@@ -151,7 +155,9 @@ extension World {
                 let apiResponse: APIResponse
                 switch api.validateLocally(token, now: now, auth: auth) {
                 case .refused(let refusal): apiResponse = refusal
-                case .accepted(let claims): apiResponse = api.authorize(claims, for: Resource.catalog[resourceIndex])
+                case .accepted(let claims):
+                    apiResponse = bindingRefusal(claims, token: token, proof: exchange.proof, resource: resourceIndex)
+                        ?? api.authorize(claims, for: Resource.catalog[resourceIndex])
                 }
                 response = .api(apiResponse)
                 recordAPI(client: client, resource: resourceIndex, token: token, response: response, byAttacker: exchange.byAttacker)
@@ -217,7 +223,7 @@ extension World {
     private func recordAPI(client: Client, resource: Int, token: String?, response: Exchange.Response, byAttacker: Bool) {
         guard isRecording, case .api(let answer) = response else { return }
         let r = Resource.catalog[resource]
-        let credential = token.map { "\(client.carrier) \(shortID($0))" } ?? "no token"
+        let credential = token.map { "\(policy.dpop ? "DPoP" : client.carrier) \(shortID($0))" } ?? "no token"
         let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? "  (sent by mallory's script)" : "")
         record(.request, from: client.name, to: "api", action, answer.summary,
                status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [])
@@ -252,20 +258,57 @@ extension World {
         guard let exchange = exchanges[index], case .api(let resource, let token?) = exchange.request,
               let answer = exchange.introspection else { return }
         api.remember(token, answer, now: now, policy: policy)
-        let response = Exchange.Response.api(answerFromIntrospection(answer, resource: resource))
+        let response = Exchange.Response.api(answerFromIntrospection(answer, resource: resource, token: token, proof: exchange.proof))
         exchanges[index]?.response = response
         recordAPI(client: clients[exchange.client], resource: resource, token: token, response: response, byAttacker: exchange.byAttacker)
         schedule(.clientReceives(exchange: index), after: policy.latency)
     }
 
-    private func answerFromIntrospection(_ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), resource: Int) -> APIResponse {
+    private func answerFromIntrospection(_ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), resource: Int,
+                                         token: String?, proof: String?) -> APIResponse {
         guard answer.active, let claims = answer.claims else {
             return .invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2")
         }
         if policy.checksAudience, !claims.audienceMatches {
             return .invalidToken("audience is not this API (from introspection)", rule: "RFC 7662 §4, RFC 9068 §4")
         }
-        return api.authorize(claims, for: Resource.catalog[resource])
+        return bindingRefusal(claims, token: token, proof: proof, resource: resource) ?? api.authorize(claims, for: Resource.catalog[resource])
+    }
+
+    /// A token bound to a key (cnf.jkt) needs a fresh proof by that key for
+    /// this very request (RFC 9449 §7.1); nil when it has one or is unbound.
+    private func bindingRefusal(_ claims: AccessTokenClaims, token: String?, proof: String?, resource: Int) -> APIResponse? {
+        guard let bound = claims.confirmationThumbprint, let token else { return nil }
+        let r = Resource.catalog[resource]
+        switch api.checkProof(proof, method: r.method, url: ResourceServer.base + r.path, accessToken: token, now: now) {
+        case .invalid(let why):
+            return APIResponse(status: 401, error: "invalid_dpop_proof", description: why, rule: "RFC 9449 §4.3, §7.1")
+        case .valid(let thumbprint, _):
+            return thumbprint == bound ? nil : .invalidToken("bound to another key (cnf.jkt)", rule: "RFC 9449 §6.1, §7.1")
+        }
+    }
+
+    /// The client's proof for `request` (RFC 9449 §4.2), with its own key.
+    private func proof(for request: Exchange.Request, from index: Int) -> String? {
+        let client = clients[index]
+        if client.dpopKey == nil {
+            var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(client.name)")
+            client.dpopKey = DPoPKey(seed: keyBytes.bytes(32))
+            client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(client.name)")
+        }
+        guard let key = client.dpopKey, var ids = client.proofIDs else { return nil }
+        let id = Base64URL.encode(ids.bytes(9))
+        client.proofIDs = ids
+        let iat = now.unixSeconds(epoch: World.epoch)
+        switch request {
+        case .password, .refresh:
+            return key.proof(method: "POST", url: AuthServer.tokenEndpoint, issuedAt: iat, id: id)
+        case .api(let resource, let token):
+            let r = Resource.catalog[resource]
+            return key.proof(method: r.method, url: ResourceServer.base + r.path, issuedAt: iat, id: id, accessToken: token)
+        case .logout, .revoke:
+            return nil
+        }
     }
 
     // MARK: Clients

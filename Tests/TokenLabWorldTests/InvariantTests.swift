@@ -54,13 +54,16 @@ import TokenLabCore
             if let status = event.status, event.to == "api" {
                 switch status {
                 case 200: break
-                case 401: #expect(event.outcome.hasPrefix("401 invalid_token") || event.outcome == "401 no token", "\(event.line) — \(context)")
+                case 401:
+                    #expect(event.outcome.hasPrefix("401 invalid_token") || event.outcome.hasPrefix("401 invalid_dpop_proof")
+                            || event.outcome == "401 no token", "\(event.line) — \(context)")
                 case 403: #expect(event.outcome.hasPrefix("403 insufficient_scope"), "\(event.line) — \(context)")
                 default: Issue.record("unexpected API status: \(event.line) — \(context)")
                 }
             }
             if let status = event.status, event.to == "auth", event.action.hasPrefix("POST /token"), status != 200 {
-                #expect(status == 400 && event.outcome.hasPrefix("400 invalid_grant"), "\(event.line) — \(context)")
+                #expect(status == 400 && (event.outcome.hasPrefix("400 invalid_grant") || event.outcome.hasPrefix("400 invalid_dpop_proof")),
+                        "\(event.line) — \(context)")
             }
             // An attacker's success at the API after detection needs a token minted before it and still unexpired.
             if event.from == World.attacker, event.to == "api", event.status == 200, let id = event.tokens.first,

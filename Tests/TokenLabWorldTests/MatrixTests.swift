@@ -111,3 +111,49 @@ import TokenLabTokens
         #expect(jwks.contains("\"kid\": \"k2\"") && !jwks.contains("\"kid\": \"k1\""))
     }
 }
+
+/// Sender-constrained tokens (RFC 9449): stolen tokens are useless without the key,
+/// yet script in the page can still make proofs with it (§11.4 of the BCP's warning).
+@Suite struct DPoPTests {
+    @Test func aStolenBoundTokenIsRefusedEverywhereButTheVictimsOwnBrowserStillWorks() {
+        let s = session(preset: "dpop")
+        s.run("login alice", "steal all from alice via xss")
+        #expect(s.outcomes(of: "as mallory call GET /orders").first == "GET /orders  DPoP at1  401 invalid_token: bound to another key (cnf.jkt)")
+        #expect(s.outcomes(of: "ride alice GET /orders") == ["GET /orders  DPoP at1  (sent by mallory's script)  200 3 orders"])
+        #expect(s.outcomes(of: "call alice GET /orders") == ["GET /orders  DPoP at1  200 3 orders"])
+        #expect(s.world.attackOutcomes().first?.stoppedBy == "stopped: proof of possession [RFC 9449 §6.1, §7.1]")
+    }
+
+    @Test func theMatrixShowsWhatProofOfPossessionStopsAndWhatItDoesNot() {
+        #expect(Matrix.run(attack: "xss-once", preset: "dpop").stoppedBy == "proof of possession")
+        #expect(Matrix.run(attack: "device", preset: "dpop").apiRequests == 0)
+        #expect(Matrix.run(attack: "xss-proxy", preset: "dpop").apiRequests > 0)
+    }
+
+    @Test func tokensCarryTheKeyThumbprintAndProofsAreRealJWS() throws {
+        let key = DPoPKey(seed: Array(repeating: 7, count: 32))
+        let proof = key.proof(method: "GET", url: "https://api.tokenlab.test/orders", issuedAt: 100, id: "p1", accessToken: "tok")
+        #expect(DPoPCheck.verify(proof, method: "GET", url: "https://api.tokenlab.test/orders", now: 110, maxAge: 60, accessToken: "tok")
+                == .valid(thumbprint: key.thumbprint, proofID: "p1"))
+        #expect(DPoPCheck.verify(proof, method: "POST", url: "https://api.tokenlab.test/orders", now: 110, maxAge: 60, accessToken: "tok")
+                == .invalid("proof is for another request (htm/htu)"))
+        #expect(DPoPCheck.verify(proof, method: "GET", url: "https://api.tokenlab.test/orders", now: 500, maxAge: 60, accessToken: "tok")
+                == .invalid("proof is stale or from the future (iat)"))
+        #expect(DPoPCheck.verify(proof, method: "GET", url: "https://api.tokenlab.test/orders", now: 110, maxAge: 60, accessToken: "other")
+                == .invalid("proof is for another access token (ath)"))
+        let decoded = try DecodedJWS(proof)
+        #expect(decoded.header["typ"] == .string("dpop+jwt") && decoded.header["jwk"]?["kty"] == .string("OKP"))
+        let s = session(preset: "dpop")
+        s.run("login alice")
+        let claims = try DecodedJWS(s.world.ledger.entry(id: "at1")!.value).payload
+        #expect(claims["cnf"]?["jkt"]?.stringValue?.count == 43, "a base64url SHA-256 thumbprint (RFC 7638)")
+    }
+
+    @Test func aReplayedProofIsRefused() {
+        let s = session(preset: "dpop")
+        s.run("login alice", "call alice GET /orders")
+        let world = s.world
+        let first = world.api.checkProof(nil, method: "GET", url: "x", accessToken: "t", now: world.now)
+        #expect(first == .invalid("no DPoP proof"))
+    }
+}

@@ -45,6 +45,8 @@ struct RefreshFamily {
     let absoluteExpiry: VirtualTime
     var generation: Int32 = 0
     var revoked: (at: VirtualTime, reason: String)?
+    /// The DPoP key every token of the family is bound to (RFC 9449 §5), if any.
+    var boundKey: String?
     /// Its records form a list from `oldestRecord` through `newer` links to
     /// `currentRecord`; the oldest are pruned once they expire on their own.
     var oldestRecord = -1
@@ -100,21 +102,28 @@ public final class AuthServer {
     // MARK: Grants
 
     /// Resource owner password credentials grant (RFC 6749 §4.3).
-    func passwordGrant(user name: String, password: String, clientID: String, now: VirtualTime, policy: Policy) -> TokenResult {
+    func passwordGrant(user name: String, password: String, clientID: String, proof: String?, now: VirtualTime,
+                       policy: Policy) -> TokenResult {
         guard let user = userIndex(named: name), users[user].password == password else {
             return .refused(OAuthError(description: "wrong username or password", rule: "RFC 6749 §5.2"))
+        }
+        let boundKey: String?
+        switch checkProof(proof, now: now, policy: policy, boundTo: nil) {
+        case .refused(let error): return .refused(error)
+        case .bound(let key): boundKey = key
         }
         let sessionID = Base64URL.encode(sessionIDs.bytes(8))
         let family = families.count
         families.append(RefreshFamily(user: user, sessionID: sessionID, clientID: clientID,
                                       rootIssuedAt: now, absoluteExpiry: now + policy.refreshTTL))
         familyBySession[sessionID] = family
+        families[family].boundKey = boundKey
         let refresh = issueRefreshToken(family: family, now: now, policy: policy)
         return .issued(issueAccess(family: family, refresh: refresh, now: now, policy: policy))
     }
 
     /// Refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
-    func refreshGrant(token: String, now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
+    func refreshGrant(token: String, proof: String?, now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
         guard let index = store.slot(of: TokenHash(of: token)) else {
             return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
         }
@@ -124,6 +133,11 @@ public final class AuthServer {
         if let revoked = family.revoked {
             return (.refused(OAuthError(description: "family fam\(familyIndex + 1) was revoked at \(revoked.at.clockText) (\(revoked.reason))",
                                         rule: "RFC 6749 §5.2")), nil)
+        }
+        // A bound refresh token is refused without a proof by its key (RFC 9449 §5):
+        // checked before reuse detection, so a thief without the key cannot even trip it.
+        if case .refused(let error) = checkProof(proof, now: now, policy: policy, boundTo: family.boundKey) {
+            return (.refused(error), nil)
         }
         if let rotatedAt = record.rotatedAt {
             let isPrevious = record.generation == family.generation - 1
@@ -196,9 +210,33 @@ public final class AuthServer {
         let exp = iat + policy.accessTTL.wholeSeconds
         let access = minter.mint(AccessTokenMinter.Claims(
             issuer: AuthServer.issuer, subject: user.name, audience: AuthServer.apiAudience, expiresAt: exp, issuedAt: iat,
-            tokenID: jti, clientID: family.clientID, role: user.role, scope: user.scope, sessionID: family.sessionID))
+            tokenID: jti, clientID: family.clientID, role: user.role, scope: user.scope, sessionID: family.sessionID,
+            confirmationThumbprint: family.boundKey))
         return IssuedTokens(access: access, accessTokenID: jti, accessExpiresAt: VirtualTime.fromUnixSeconds(exp, epoch: epoch),
                             expiresIn: exp - iat, refresh: refresh?.0, refreshExpiresAt: refresh?.1, family: index)
+    }
+
+    // MARK: Proof of possession (RFC 9449)
+
+    static let tokenEndpoint = "https://auth.tokenlab.test/token"
+
+    enum ProofCheck {
+        case bound(String?)
+        case refused(OAuthError)
+    }
+
+    /// The key a token request proves, when the policy or the family asks for one.
+    private func checkProof(_ proof: String?, now: VirtualTime, policy: Policy, boundTo key: String?) -> ProofCheck {
+        guard policy.dpop || key != nil else { return .bound(nil) }
+        switch DPoPCheck.verify(proof, method: "POST", url: AuthServer.tokenEndpoint, now: now.unixSeconds(epoch: World.epoch), maxAge: 60) {
+        case .invalid(let why):
+            return .refused(OAuthError(code: "invalid_dpop_proof", description: why, rule: "RFC 9449 §4.3, §5"))
+        case .valid(let thumbprint, _):
+            if let key, key != thumbprint {
+                return .refused(OAuthError(description: "the refresh token is bound to another key (DPoP)", rule: "RFC 9449 §5"))
+            }
+            return .bound(thumbprint)
+        }
     }
 
     // MARK: Signing keys

@@ -1,4 +1,5 @@
 import TokenLabCore
+import TokenLabTokens
 
 /// A user's device (a browser app): holds tokens where the policy says,
 /// refreshes once on 401, optionally ahead of expiry.
@@ -19,6 +20,9 @@ final class Client {
     let isAttacker: Bool
     /// What an attacker took, in order.
     var loot: [StolenItem] = []
+    /// The DPoP key (made on first use) and the stream its proof ids come from.
+    var dpopKey: DPoPKey?
+    var proofIDs: RandomStream?
 
     init(name: String, user: String, password: String, isAttacker: Bool = false) {
         self.name = name

@@ -55,6 +55,10 @@ final class ResourceServer {
     private var cache: [String: (active: Bool, claims: AccessTokenClaims?, reason: String, until: VirtualTime)] = [:]
     /// Whether to consult the auth server's denylist (policy `denylist`).
     private var checksDenylist = false
+    /// DPoP proof ids seen, with their iat, to refuse a replayed proof (RFC 9449 §11.1).
+    private var seenProofs: [String: Int64] = [:]
+    static let base = "https://api.tokenlab.test"
+    static let proofMaxAge: Int64 = 60
 
     init(keys: [HS256Key]) {
         validator = AccessTokenValidator(rules: ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys))
@@ -106,6 +110,18 @@ final class ResourceServer {
     func remember(_ token: String, _ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), now: VirtualTime, policy: Policy) {
         guard policy.introspectionCache.milliseconds > 0 else { return }
         cache[token] = (answer.active, answer.claims, answer.reason, now + policy.introspectionCache)
+    }
+
+    /// A proof for this request, by some key, used once (RFC 9449 §4.3).
+    func checkProof(_ proof: String?, method: String, url: String, accessToken: String, now: VirtualTime) -> DPoPCheck {
+        let seconds = now.unixSeconds(epoch: World.epoch)
+        let check = DPoPCheck.verify(proof, method: method, url: url, now: seconds, maxAge: ResourceServer.proofMaxAge,
+                                     accessToken: accessToken)
+        guard case .valid(_, let id) = check else { return check }
+        if seenProofs[id] != nil { return .invalid("proof replayed (jti seen before)") }
+        seenProofs = seenProofs.filter { seconds - $0.value <= ResourceServer.proofMaxAge }
+        seenProofs[id] = seconds
+        return check
     }
 
     /// Scope and role checks (RFC 6750 §3.1 `insufficient_scope`).

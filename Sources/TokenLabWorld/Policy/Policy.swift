@@ -38,12 +38,14 @@ public struct Policy: Equatable, Sendable {
     public var tls = true
     public var latency: Duration = .milliseconds(20)
     public var refreshAhead: Duration? = nil
+    /// Sender-constrained tokens (RFC 9449): bound to a key the client holds.
+    public var dpop = false
 
     public init() {}
 }
 
 extension Policy {
-    public static let presetNames = ["insecure", "baseline", "rotation", "bcp", "introspection"]
+    public static let presetNames = ["insecure", "baseline", "rotation", "bcp", "introspection", "dpop"]
 
     public static func preset(named name: String) -> Policy? {
         switch name {
@@ -52,6 +54,7 @@ extension Policy {
         case "rotation": .rotation
         case "bcp": .bcp
         case "introspection": .introspection
+        case "dpop": .dpop
         default: nil
         }
     }
@@ -94,6 +97,14 @@ extension Policy {
     /// Rotation, and an API that asks the auth server about every token
     /// (RFC 7662) with a 30 s cache, plus the denylist: revocation reaches
     /// the API within the cache time instead of at expiry.
+    /// Rotation plus sender-constrained tokens (RFC 9449): the tokens sit in
+    /// localStorage, readable by XSS, yet useless without the browser's key.
+    public static var dpop: Policy {
+        var p = rotation
+        p.dpop = true
+        return p
+    }
+
     public static var introspection: Policy {
         var p = rotation
         p.validation = .introspection

@@ -98,6 +98,7 @@ extension PolicyKey {
         .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.4, RFC 6750 §5.3"),
         .duration("latency", \.latency, "one-way network latency of every link", rule: ""),
         .optionalDuration("client.refresh_ahead", \.refreshAhead, "the client refreshes before use when expiry is this close", rule: "RFC 6749 §6"),
+        .flag("dpop", \.dpop, "tokens are bound to a key the browser holds; each request carries a proof", rule: "RFC 9449 §4, §6, §7"),
     ]
 
     public static func named(_ name: String) -> PolicyKey? { all.first(where: { $0.name == name }) }
