@@ -278,7 +278,10 @@ extension World {
     /// A token bound to a key (cnf.jkt) needs a fresh proof by that key for
     /// this very request (RFC 9449 §7.1); nil when it has one or is unbound.
     private func bindingRefusal(_ claims: AccessTokenClaims, token: String?, proof: String?, resource: Int) -> APIResponse? {
-        guard let bound = claims.confirmationThumbprint, let token else { return nil }
+        guard let token else { return nil }
+        guard let bound = claims.confirmationThumbprint else {
+            return policy.dpop ? .invalidToken("not sender-constrained: this API requires DPoP-bound tokens", rule: "RFC 9449 §7.1") : nil
+        }
         let r = Resource.catalog[resource]
         switch api.checkProof(proof, method: r.method, url: ResourceServer.base + r.path, accessToken: token, now: now) {
         case .invalid(let why):
@@ -288,15 +291,22 @@ extension World {
         }
     }
 
+    /// The client's DPoP key, made from its own seeded stream on first use.
+    func dpopKey(of index: Int) -> DPoPKey {
+        let client = clients[index]
+        if let key = client.dpopKey { return key }
+        var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(client.name)")
+        let key = DPoPKey(seed: keyBytes.bytes(32))
+        client.dpopKey = key
+        client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(client.name)")
+        return key
+    }
+
     /// The client's proof for `request` (RFC 9449 §4.2), with its own key.
     private func proof(for request: Exchange.Request, from index: Int) -> String? {
         let client = clients[index]
-        if client.dpopKey == nil {
-            var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(client.name)")
-            client.dpopKey = DPoPKey(seed: keyBytes.bytes(32))
-            client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(client.name)")
-        }
-        guard let key = client.dpopKey, var ids = client.proofIDs else { return nil }
+        let key = dpopKey(of: index)
+        guard var ids = client.proofIDs else { return nil }
         let id = Base64URL.encode(ids.bytes(9))
         client.proofIDs = ids
         let iat = now.unixSeconds(epoch: World.epoch)

@@ -59,6 +59,11 @@ extension World {
             set("role", .string("admin"))
             set("scope", .string("orders:read admin"))
             set("exp", .int(now.unixSeconds(epoch: World.epoch) + 86_400))
+            // With the signing key she can bind the token to a key of her own: DPoP cannot tell.
+            claims.removeAll { $0.key == "cnf" }
+            if policy.dpop, let thief = clients.firstIndex(where: \.isAttacker) {
+                claims.append(JSONMember("cnf", .object(["jkt": .string(dpopKey(of: thief).thumbprint)])))
+            }
             token = JWS.sign(headerBytes: Array(headerText.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), key: key)
         }
         let expiry = JSONValue.object(claims)["exp"]?.intValue.map { VirtualTime.fromUnixSeconds($0, epoch: World.epoch) } ?? now
