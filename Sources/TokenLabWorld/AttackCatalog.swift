@@ -37,6 +37,8 @@ public struct AttackScenario: Sendable {
         AttackScenario(name: "xss-proxy", summary: "the script sends requests from the victim's browser, cookies and all, stealing nothing",
                        rules: "browser-based-apps BCP §5.1.4",
                        opening: [], round: ["ride V GET /orders", "ride V GET /admin"] + victimUses),
+        AttackScenario(name: "csrf", summary: "a page on another site makes the victim's browser place orders",
+                       rules: "RFC 6749 §10.12, RFC 6265bis §5.6.7", opening: [], round: ["csrf V POST /orders"] + victimUses),
         AttackScenario(name: "sniff", summary: "a sniffer on the victim's link takes whatever crosses it",
                        rules: "RFC 6749 §10.3, RFC 6750 §5.3", opening: ["steal all from V via sniff"], round: attackerUses + victimUses),
         AttackScenario(name: "logs", summary: "tokens sent in URLs land in logs the attacker reads",

@@ -90,6 +90,37 @@ extension World {
         }
     }
 
+    /// CSRF (RFC 6749 §10.12, RFC 6265bis §8.8): a page on mallory's site makes
+    /// the victim's browser send a request. Only a cookie can ride along, and
+    /// only if SameSite lets it; tokens the app puts in headers never do.
+    public func csrf(user: String, method: String, path: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        guard !clients[index].isAttacker else { throw CommandError("csrf takes a victim: alice or bob") }
+        let resource = try resourceIndex(method: method, path: path)
+        let client = clients[index]
+        let action = "csrf \(user) \(method) \(path)"
+        let blocked: (String, String)?
+        if client.access == nil {
+            blocked = ("\(user)'s browser holds no token", "RFC 6265 §5.4")
+        } else if client.storage != .cookie {
+            blocked = ("the app sends its token in a header; a cross-site request carries none", "RFC 6750 §2.1, RFC 6749 §10.12")
+        } else if policy.cookieSameSite == .strict || (policy.cookieSameSite == .lax && method != "GET") {
+            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the cookie off cross-site requests", "RFC 6265bis §5.6.7")
+        } else {
+            blocked = nil
+        }
+        if let (why, rule) = blocked {
+            attackLog.noteBlocked(action, why: why, rule: rule, at: now)
+            record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+            return
+        }
+        client.crossSitePending = true
+        defer { client.crossSitePending = false }
+        // Not the app's own code: no refresh and retry on a 401.
+        send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: true), byAttacker: true)
+        settle()
+    }
+
     /// `wallet PARTY`: what it holds and how long each item stays usable.
     func walletLines(of party: String) throws(CommandError) -> [String] {
         let client = clients[try clientIndex(party)]

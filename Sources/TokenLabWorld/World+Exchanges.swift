@@ -224,14 +224,16 @@ extension World {
         guard isRecording, case .api(let answer) = response else { return }
         let r = Resource.catalog[resource]
         let credential = token.map { "\(policy.dpop ? "DPoP" : client.carrier) \(shortID($0))" } ?? "no token"
-        let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? "  (sent by mallory's script)" : "")
+        let via = client.crossSitePending ? "  (cross-site, from mallory's page)" : "  (sent by mallory's script)"
+        let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? via : "")
         record(.request, from: client.name, to: "api", action, answer.summary,
                status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [])
         // Follow the attacker's material: every use counts, and a 401 says what stopped it.
         let material: Int?
         if byAttacker {
-            material = attackLog.acquire(id: "\(client.user)'s session", kind: "session", token: nil,
-                                         origin: "XSS riding \(client.user)'s browser (nothing stolen)", victim: client.user, at: now)
+            let how = client.crossSitePending ? "CSRF: requests forged from another site" : "XSS riding \(client.user)'s browser"
+            material = attackLog.acquire(id: "\(client.user)'s session" + (client.crossSitePending ? " (csrf)" : " (xss)"), kind: "session", token: nil,
+                                         origin: "\(how) (nothing stolen)", victim: client.user, at: now)
         } else if client.isAttacker, let token {
             material = attackLog.index(of: token)
         } else {

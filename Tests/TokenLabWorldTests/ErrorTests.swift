@@ -21,7 +21,7 @@ import Testing
         #expect(error("login carol") == "unknown user 'carol'; valid: alice, bob, mallory")
         #expect(error("login alcie") == "unknown user 'alcie'; did you mean 'alice'?; valid: alice, bob, mallory")
         #expect(error("revoke at9") == "unknown token 'at9'; valid: none yet (login first)")
-        #expect(error("call alice GET /nope") == "unknown resource 'GET /nope'; valid: GET /orders, GET /profile, GET /admin")
+        #expect(error("call alice GET /nope") == "unknown resource 'GET /nope'; valid: GET /orders, GET /profile, GET /admin, POST /orders")
         #expect(error("set preset paranoid") == "unknown preset 'paranoid'; valid: insecure, baseline, rotation, bcp, introspection, dpop")
         #expect(error("set access.ttl soon") == "access.ttl takes a duration such as 250ms, 90s, 5m, 2h, 30d; got 'soon'")
         #expect(error("set storage disk") == "storage takes memory, localStorage, cookie; got 'disk'")
@@ -32,7 +32,7 @@ import Testing
         let s = session()
         s.run("login alice")
         let (time, events, tokens) = (s.world.now, s.world.events.count, s.world.ledger.entries.count)
-        for bad in ["refresh alice at1", "login carol", "set tls maybe", "advance until bob.access expires", "logout bob", "call alice POST /orders"] {
+        for bad in ["refresh alice at1", "login carol", "set tls maybe", "advance until bob.access expires", "logout bob", "call alice DELETE /orders"] {
             #expect(s.execute(bad).error != nil, "\(bad)")
         }
         #expect(s.world.now == time && s.world.events.count == events && s.world.ledger.entries.count == tokens)

@@ -157,3 +157,20 @@ import TokenLabTokens
         #expect(first == .invalid("no DPoP proof"))
     }
 }
+
+@Suite struct CSRFTests {
+    @Test func sameSiteAndHeaderTokensDecideWhatACrossSiteRequestCarries() {
+        let s = session(preset: "bcp")
+        s.run("login alice")
+        #expect(s.outcomes(of: "csrf alice POST /orders") == ["csrf alice POST /orders  nothing: SameSite=Strict keeps the cookie off cross-site requests"])
+        s.run("set cookie.samesite lax")
+        #expect(s.outcomes(of: "csrf alice POST /orders").first?.contains("SameSite=Lax") == true)
+        #expect(s.outcomes(of: "csrf alice GET /orders") == ["GET /orders  Cookie at1  (cross-site, from mallory's page)  200 3 orders"])
+        s.run("set cookie.samesite none")
+        #expect(s.outcomes(of: "csrf alice POST /orders") == ["POST /orders  Cookie at1  (cross-site, from mallory's page)  200 order placed"])
+        let header = session(preset: "baseline")
+        header.run("login alice")
+        #expect(header.outcomes(of: "csrf alice POST /orders").first?.contains("a cross-site request carries none") == true)
+        #expect(Matrix.run(attack: "csrf", preset: "bcp").stoppedBy == "SameSite cookie")
+    }
+}

@@ -27,6 +27,7 @@ public enum Command: Equatable, Sendable {
     case forge(kind: String, from: String)
     case ride(user: String, method: String, path: String)
     case race(kind: String, user: String)
+    case csrf(user: String, method: String, path: String)
     case wallet(party: String)
     case report
     case attacks
@@ -54,7 +55,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .ride, .attack, .race, .rotateKeys, .retireKey:
+             .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -129,6 +130,9 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "ride", usage: "ride USER METHOD PATH",
                     summary: "mallory's injected script sends a request from USER's browser, cookies and all",
                     example: "ride alice GET /orders", rule: "browser-based-apps BCP §5.1.4"),
+        CommandSpec(name: "csrf", usage: "csrf USER METHOD PATH",
+                    summary: "a page on mallory's site makes USER's browser send a request; SameSite and storage decide what rides along",
+                    example: "csrf alice POST /orders", rule: "RFC 6749 §10.12, RFC 6265bis §5.6.7"),
         CommandSpec(name: "race", usage: "race tabs|logout|lost USER",
                     summary: "races without an attacker: two tabs refreshing at once, a refresh racing logout, a lost response",
                     example: "race tabs alice", rule: "RFC 9700 §4.14.2, RFC 7009 §2"),

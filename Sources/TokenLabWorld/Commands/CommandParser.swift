@@ -76,6 +76,7 @@ public enum CommandParser {
         case ("forge", 3) where args[1] == "from": return .forge(kind: args[0], from: args[2])
         case ("ride", 3): return .ride(user: args[0], method: args[1].uppercased(), path: args[2])
         case ("race", 2): return .race(kind: args[0], user: args[1])
+        case ("csrf", 3): return .csrf(user: args[0], method: args[1].uppercased(), path: args[2])
         case ("report", 0): return .report
         case ("attacks", 0): return .attacks
         case ("attack", 1): return .attack(name: args[0], victim: "alice")

@@ -50,7 +50,9 @@ public enum Completion {
         case ("forge", 0): return World.forgeries.map(\.name)
         case ("forge", 1): return ["from"]
         case ("forge", 2): return world.userNames + tokens
-        case ("ride", 0): return world.userNames
+        case ("ride", 0), ("csrf", 0): return world.userNames
+        case ("csrf", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
+        case ("csrf", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
         case ("ride", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
         case ("ride", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
         case ("attack", 0): return AttackScenario.catalog.map(\.name)

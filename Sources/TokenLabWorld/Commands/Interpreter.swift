@@ -104,6 +104,7 @@ public final class Interpreter {
         case .forge(let kind, let reference): try world.forge(kind, from: reference)
         case .ride(let user, let method, let path): try world.ride(user: user, method: method, path: path)
         case .race(let kind, let user): try world.race(kind, user: user)
+        case .csrf(let user, let method, let path): try world.csrf(user: user, method: method, path: path)
         case .report: return world.reportLines()
         case .attacks:
             return TextTable.render(header: ["attack", "what happens", "rules"],

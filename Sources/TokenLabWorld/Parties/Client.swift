@@ -22,6 +22,8 @@ final class Client {
     var loot: [StolenItem] = []
     /// The DPoP key (made on first use) and the stream its proof ids come from.
     var dpopKey: DPoPKey?
+    /// A request forged by another site is on its way (CSRF), for the narrator.
+    var crossSitePending = false
     var proofIDs: RandomStream?
 
     init(name: String, user: String, password: String, isAttacker: Bool = false) {

@@ -13,6 +13,7 @@ public struct Resource: Sendable {
         Resource(method: "GET", path: "/orders", requiredScope: "orders:read", requiredRole: nil, body: "3 orders"),
         Resource(method: "GET", path: "/profile", requiredScope: nil, requiredRole: nil, body: "profile"),
         Resource(method: "GET", path: "/admin", requiredScope: "admin", requiredRole: "admin", body: "admin console"),
+        Resource(method: "POST", path: "/orders", requiredScope: "orders:read", requiredRole: nil, body: "order placed"),
     ]
 }
 
