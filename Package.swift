@@ -29,7 +29,11 @@ let package = Package(
         ),
         .target(
             name: "TokenLabTokens",
-            dependencies: ["TokenLabCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "TokenLabCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: hotPathSettings
         ),
         .target(

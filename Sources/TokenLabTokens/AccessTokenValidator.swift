@@ -14,6 +14,12 @@ public struct ValidationRules {
     public var keys: [HS256Key]
     /// Whether to copy out `jti` (a heap string): needed for a denylist.
     public var extractsTokenID = true
+    /// RS256 verification keys (the lab key, when the auth server signs RS256).
+    public var rsaKeys: [RS256Key] = []
+    /// Each key is used only with its own algorithm (safe). Off, the token's
+    /// `alg` decides how a key is used: an RSA public key becomes an HMAC
+    /// secret, the RS256→HS256 confusion (RFC 8725 §2.1, §3.1).
+    public var keysPerAlgorithm = true
 
     public init(issuer: String, audience: String, keys: [HS256Key]) {
         self.issuer = issuer
@@ -77,6 +83,9 @@ public final class AccessTokenValidator {
     private var acceptsNone = false
     // The rules, flattened into plain stored properties for the hot path.
     private var acceptsHS256 = true
+    private var acceptsRS256 = false
+    private var rsaKeys: [RS256Key] = []
+    private var keysPerAlgorithm = true
     private var checksType = true
     private var checksIssuer = true
     private var checksAudience = true
@@ -98,6 +107,9 @@ public final class AccessTokenValidator {
         audienceBytes = Array(rules.audience.utf8)
         acceptsNone = rules.allowedAlgorithms.contains("none")
         acceptsHS256 = rules.allowedAlgorithms.contains("HS256")
+        acceptsRS256 = rules.allowedAlgorithms.contains("RS256")
+        rsaKeys = rules.rsaKeys
+        keysPerAlgorithm = rules.keysPerAlgorithm
         checksType = rules.checksType
         checksIssuer = rules.checksIssuer
         checksAudience = rules.checksAudience
@@ -138,7 +150,7 @@ public final class AccessTokenValidator {
         let isNone = header.alg.utf8.count == 4 && header.alg.lowercased() == "none"
         if isNone {
             guard acceptsNone else { return .rejected(.algorithmNotAllowed(header.alg)) }
-        } else if !acceptsHS256 || header.alg != "HS256" {
+        } else if !(header.alg == "HS256" && acceptsHS256) && !(header.alg == "RS256" && acceptsRS256) {
             return .rejected(.algorithmNotAllowed(header.alg))
         }
         // 2. Explicit typing (RFC 9068 §4 / RFC 8725 §3.11).
@@ -146,15 +158,27 @@ public final class AccessTokenValidator {
             guard header.hasAccessTokenType else { return .rejected(.wrongType(header.typ)) }
         }
         // 3. Signature.
-        if !isNone {
+        if header.alg == "RS256" {
+            guard let key = rsaKeys.first(where: { $0.kid == header.kid }) else { return .rejected(.unknownKey(header.kid)) }
+            let verified = Base64URL.decodeScratch(signaturePart) { key.isValidSignature(UnsafeRawBufferPointer($0), for: signingInput) }
+            guard verified == true else { return .rejected(.badSignature) }
+        } else if !isNone {
             let keyIndex: Int?
             if let kid = header.kid { keyIndex = keys.firstIndex(where: { $0.kid == kid }) }
             else { keyIndex = keys.count == 1 ? 0 : nil }
-            guard let keyIndex else { return .rejected(.unknownKey(header.kid)) }
-            let verified = keys.withUnsafeBufferPointer { keys in
-                Base64URL.decodeScratch(signaturePart) { signature in
-                    keys[keyIndex].isValidSignature(UnsafeRawBufferPointer(signature), for: signingInput)
+            let verified: Bool?
+            if let keyIndex {
+                verified = keys.withUnsafeBufferPointer { keys in
+                    Base64URL.decodeScratch(signaturePart) { signature in
+                        keys[keyIndex].isValidSignature(UnsafeRawBufferPointer(signature), for: signingInput)
+                    }
                 }
+            } else if !keysPerAlgorithm, let rsa = rsaKeys.first(where: { $0.kid == header.kid }) {
+                // The flaw on purpose: the RSA public key's PEM used as an HMAC secret.
+                let confused = rsa.confusedHMACKey
+                verified = Base64URL.decodeScratch(signaturePart) { confused.isValidSignature(UnsafeRawBufferPointer($0), for: signingInput) }
+            } else {
+                return .rejected(.unknownKey(header.kid))
             }
             guard verified == true else { return .rejected(.badSignature) }
         }

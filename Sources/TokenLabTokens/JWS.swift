@@ -23,6 +23,12 @@ public enum JWS {
         return String(decoding: input, as: UTF8.self)
     }
 
+    /// Signs with RS256 (the lab RSA key).
+    public static func sign(header: JSONValue, payload: JSONValue, rsaKey: RS256Key) -> String {
+        let input = Base64URL.encode(Array(header.text.utf8)) + "." + Base64URL.encode(Array(payload.text.utf8))
+        return input + "." + Base64URL.encode(rsaKey.signature(for: Array(input.utf8)))
+    }
+
     /// Assembles a token from parts without signing (e.g. `alg: none`, or a
     /// tampered payload kept with an old signature).
     public static func assemble(headerBytes: [UInt8], payloadBytes: [UInt8], signature: [UInt8]) -> String {

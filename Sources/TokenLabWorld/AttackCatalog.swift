@@ -59,6 +59,8 @@ public struct AttackScenario: Sendable {
                        rules: "RFC 9068 §4, RFC 8725 §3.11", opening: ["forge idtoken from V"], round: attackerUses),
         AttackScenario(name: "key-leak", summary: "the HS256 signing secret stolen: admin tokens that verify",
                        rules: "RFC 8725 §3.5", opening: ["forge keyleak from V"], round: attackerUses),
+        AttackScenario(name: "key-confusion", summary: "RS256→HS256: an HMAC keyed with the published RSA public key",
+                       rules: "RFC 8725 §2.1, §3.1", opening: ["forge confusion from V"], round: attackerUses),
         AttackScenario(name: "race-two-tabs", summary: "no attacker: two tabs refresh with the same token at once",
                        rules: "RFC 9700 §4.14.2 (grace)", opening: ["race tabs V"], round: victimUses),
         AttackScenario(name: "race-logout", summary: "no attacker: a refresh in flight when the user logs out",

@@ -12,7 +12,15 @@ extension World {
         ("audience", "a genuine token for another API (aud), replayed here", "RFC 9068 §4, RFC 8725 §3.9"),
         ("idtoken", "a genuine ID token (typ JWT, aud the client) presented as an access token", "RFC 9068 §4, RFC 8725 §3.11"),
         ("keyleak", "an admin token signed with the auth server's stolen HS256 secret", "RFC 8725 §3.5"),
+        ("confusion", "alg HS256 with the RS256 key's kid, the HMAC keyed with the published RSA public key", "RFC 8725 §2.1, §3.1"),
     ]
+
+    /// Genuine signatures, as the auth server makes them: RS256 with the lab
+    /// key when the header says so, else HMAC with the current secret.
+    private func signLikeTheAuthServer(header: JSONValue, claims: JSONValue, key: HS256Key) -> String {
+        if header["alg"] == .string("RS256") { return JWS.sign(header: header, payload: claims, rsaKey: RS256Key.lab) }
+        return JWS.sign(headerBytes: Array(header.text.utf8), payloadBytes: Array(claims.text.utf8), key: key)
+    }
 
     /// `forge KIND from TOKEN`: the attacker builds a token from a genuine one.
     public func forge(_ kind: String, from reference: String) throws(CommandError) {
@@ -36,7 +44,6 @@ extension World {
             if let i = claims.firstIndex(where: { $0.key == key }) { claims[i].value = value } else { claims.append(JSONMember(key, value)) }
         }
         let key = auth.keys[auth.keys.count - 1]
-        let headerText = decoded.header.text
         let token: String
         switch kind {
         case "tamper":
@@ -50,11 +57,20 @@ extension World {
             token = JWS.assemble(headerBytes: Array(header.text.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), signature: [])
         case "audience":
             set("aud", .string("https://other-api.tokenlab.test"))
-            token = JWS.sign(headerBytes: Array(headerText.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), key: key)
+            token = signLikeTheAuthServer(header: decoded.header, claims: .object(claims), key: key)
         case "idtoken":
             set("aud", .string(clients[try clientIndex(base.owner)].clientID))
-            let header = JSONValue.object(["alg": .string("HS256"), "typ": .string("JWT"), "kid": .string(key.kid)])
-            token = JWS.sign(header: header, payload: .object(claims), key: key)
+            guard case .object(var header) = decoded.header else { throw CommandError("\(reference) has no header object") }
+            header.removeAll { $0.key == "typ" }
+            header.insert(JSONMember("typ", .string("JWT")), at: min(1, header.count))
+            token = signLikeTheAuthServer(header: .object(header), claims: .object(claims), key: key)
+        case "confusion":
+            set("role", .string("admin"))
+            set("scope", .string("orders:read admin"))
+            claims.removeAll { $0.key == "cnf" }
+            let rsa = RS256Key.lab
+            let header = JSONValue.object(["alg": .string("HS256"), "typ": .string("at+jwt"), "kid": .string(rsa.kid)])
+            token = JWS.sign(header: header, payload: .object(claims), key: rsa.confusedHMACKey)
         default: // keyleak
             set("role", .string("admin"))
             set("scope", .string("orders:read admin"))
@@ -64,7 +80,7 @@ extension World {
             if policy.dpop, let thief = clients.firstIndex(where: \.isAttacker) {
                 claims.append(JSONMember("cnf", .object(["jkt": .string(dpopKey(of: thief).thumbprint)])))
             }
-            token = JWS.sign(headerBytes: Array(headerText.utf8), payloadBytes: Array(JSONValue.object(claims).text.utf8), key: key)
+            token = signLikeTheAuthServer(header: decoded.header, claims: .object(claims), key: key)
         }
         let expiry = JSONValue.object(claims)["exp"]?.intValue.map { VirtualTime.fromUnixSeconds($0, epoch: World.epoch) } ?? now
         let id = ledger.add(.forged, value: token, owner: World.attacker, family: -1, issuedAt: now, expiresAt: expiry)

@@ -104,7 +104,7 @@ import TokenLabTokens
         #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  401 invalid_token: unknown kid \"k1\""])
         let alice = s.outcomes(of: "call alice GET /orders")
         #expect(alice.last == "GET /orders  Bearer at2  200 3 orders", "alice's app refreshes onto k2: \(alice)")
-        #expect(s.run("report").contains { $0.hasSuffix("stopped: key rotation [RFC 7515 §4.1.4]") })
+        #expect(s.run("report").contains { $0.hasSuffix("stopped: unknown key (kid) [RFC 7515 §4.1.4]") })
         #expect(s.execute("keys retire k2").error?.message == "k2 signs new tokens; keys rotate first, then retire it")
         #expect(s.execute("keys retire k9").error?.message == "no key 'k9'; valid: k2")
         let jwks = s.run("keys").joined()
@@ -172,5 +172,22 @@ import TokenLabTokens
         header.run("login alice")
         #expect(header.outcomes(of: "csrf alice POST /orders").first?.contains("a cross-site request carries none") == true)
         #expect(Matrix.run(attack: "csrf", preset: "bcp").stoppedBy == "SameSite cookie")
+    }
+}
+
+@Suite struct KeyConfusionTests {
+    @Test func anHMACKeyedWithThePublicRSAKeyPassesOnlyWhereTheHeaderPicksTheAlgorithm() throws {
+        let s = session(preset: "insecure")
+        s.run("login alice", "forge confusion from alice")
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  200 admin console"])
+        s.run("set keys.per_alg on")
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  401 invalid_token: unknown kid \"rsa1\""])
+        #expect(Matrix.run(attack: "key-confusion", preset: "bcp").apiRequests == 0)
+        // The genuine RS256 token verifies with the lab key's JWK (n, e) as published.
+        let decoded = try DecodedJWS(s.world.ledger.entry(id: "at1")!.value)
+        #expect(decoded.header["alg"] == .string("RS256") && decoded.header["kid"] == .string("rsa1"))
+        let jwks = try JSONValue.parse(s.run("keys").dropLast().joined(separator: "\n"))
+        guard case .array(let keys)? = jwks["keys"] else { Issue.record("no keys"); return }
+        #expect(keys.contains { $0["kty"] == .string("RSA") && $0["n"]?.stringValue?.count == 342 && $0["e"] == .string("AQAB") })
     }
 }

@@ -91,11 +91,14 @@ public final class AuthServer {
         minter = AccessTokenMinter(key: key)
         var rules = ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys)
         rules.checksAudience = false
+        rules.rsaKeys = [RS256Key.lab]
+        rules.allowedAlgorithms = ["HS256", "RS256"]
         validator = AccessTokenValidator(rules: rules)
     }
 
-    /// The verification keys as a JWK Set (RFC 7517 §5).
-    public var jwkSet: JSONValue { .object(["keys": .array(keys.map(\.jwk))]) }
+    /// The verification keys as a JWK Set (RFC 7517 §5): the HS256 lab
+    /// secrets and the RS256 lab public key.
+    public var jwkSet: JSONValue { .object(["keys": .array(keys.map(\.jwk) + [RS256Key.lab.jwk])]) }
 
     func userIndex(named name: String) -> Int? { users.firstIndex(where: { $0.name == name }) }
 
@@ -208,10 +211,18 @@ public final class AuthServer {
         let epoch = World.epoch
         let iat = now.unixSeconds(epoch: epoch)
         let exp = iat + policy.accessTTL.wholeSeconds
-        let access = minter.mint(AccessTokenMinter.Claims(
+        let claims = AccessTokenMinter.Claims(
             issuer: AuthServer.issuer, subject: user.name, audience: AuthServer.apiAudience, expiresAt: exp, issuedAt: iat,
             tokenID: jti, clientID: family.clientID, role: user.role, scope: user.scope, sessionID: family.sessionID,
-            confirmationThumbprint: family.boundKey))
+            confirmationThumbprint: family.boundKey)
+        let access: String
+        switch policy.signing {
+        case .HS256: access = minter.mint(claims)
+        case .RS256:
+            let key = RS256Key.lab
+            let header = JSONValue.object(["alg": .string("RS256"), "typ": .string("at+jwt"), "kid": .string(key.kid)])
+            access = JWS.sign(header: header, payload: claims.json, rsaKey: key)
+        }
         return IssuedTokens(access: access, accessTokenID: jti, accessExpiresAt: VirtualTime.fromUnixSeconds(exp, epoch: epoch),
                             expiresIn: exp - iat, refresh: refresh?.0, refreshExpiresAt: refresh?.1, family: index)
     }

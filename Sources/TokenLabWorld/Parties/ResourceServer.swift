@@ -73,6 +73,9 @@ final class ResourceServer {
         rules.allowedAlgorithms = policy.allowedAlgorithms
         rules.leeway = policy.leeway
         rules.extractsTokenID = policy.denylist
+        // The API knows the RSA public key only when the auth server signs with it.
+        rules.rsaKeys = policy.signing == .RS256 ? [RS256Key.lab] : []
+        rules.keysPerAlgorithm = policy.keysPerAlgorithm
         validator.rules = rules
         checksDenylist = policy.denylist
         if policy.validation == .local { cache.removeAll() }

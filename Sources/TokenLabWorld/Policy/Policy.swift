@@ -10,6 +10,10 @@ public enum SameSite: String, CaseIterable, Sendable {
     case strict, lax, none
 }
 
+public enum SigningAlgorithm: String, CaseIterable, Sendable {
+    case HS256, RS256
+}
+
 public enum ValidationMode: String, CaseIterable, Sendable {
     case local, introspection
 }
@@ -40,6 +44,10 @@ public struct Policy: Equatable, Sendable {
     public var refreshAhead: Duration? = nil
     /// Sender-constrained tokens (RFC 9449): bound to a key the client holds.
     public var dpop = false
+    /// How the auth server signs access tokens.
+    public var signing: SigningAlgorithm = .HS256
+    /// Each verification key is used only with its own algorithm.
+    public var keysPerAlgorithm = true
 
     public init() {}
 }
@@ -67,7 +75,9 @@ extension Policy {
         p.revokeOnLogout = false
         p.checksAudience = false
         p.checksType = false
-        p.allowedAlgorithms = ["HS256", "none"]
+        p.allowedAlgorithms = ["HS256", "RS256", "none"]
+        p.signing = .RS256
+        p.keysPerAlgorithm = false
         p.tls = false
         return p
     }

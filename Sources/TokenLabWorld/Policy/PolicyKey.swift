@@ -82,11 +82,11 @@ extension PolicyKey {
         .flag("check.aud", \.checksAudience, "the API checks the audience", rule: "RFC 9068 §4, RFC 8725 §3.9"),
         .flag("check.typ", \.checksType, "the API requires typ at+jwt", rule: "RFC 9068 §4, RFC 8725 §3.11"),
         PolicyKey(name: "algs", summary: "signature algorithms the API accepts", rule: "RFC 8725 §3.1",
-                  accepts: "HS256 or HS256,none", values: ["HS256", "HS256,none"],
+                  accepts: "a comma-separated list of HS256, RS256, none", values: ["HS256", "RS256", "HS256,RS256", "HS256,none", "HS256,RS256,none"],
                   get: { $0.allowedAlgorithms.joined(separator: ",") },
                   set: { policy, text in
                       let algs = text.split(separator: ",").map(String.init)
-                      guard !algs.isEmpty, algs.allSatisfy({ $0 == "HS256" || $0 == "none" }),
+                      guard !algs.isEmpty, algs.allSatisfy({ ["HS256", "RS256", "none"].contains($0) }),
                             Set(algs).count == algs.count else { return false }
                       policy.allowedAlgorithms = algs
                       return true
@@ -98,6 +98,8 @@ extension PolicyKey {
         .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.4, RFC 6750 §5.3"),
         .duration("latency", \.latency, "one-way network latency of every link", rule: ""),
         .optionalDuration("client.refresh_ahead", \.refreshAhead, "the client refreshes before use when expiry is this close", rule: "RFC 6749 §6"),
+        .choice("signing", \.signing, "how the auth server signs access tokens (RS256 uses a published lab key)", rule: "RFC 7518 §3"),
+        .flag("keys.per_alg", \.keysPerAlgorithm, "a key is used only with its own algorithm", rule: "RFC 8725 §3.1"),
         .flag("dpop", \.dpop, "tokens are bound to a key the browser holds; each request carries a proof", rule: "RFC 9449 §4, §6, §7"),
     ]
 
@@ -132,6 +134,7 @@ extension Policy {
         case "check.aud": checksAudience ? nil : "tokens meant for other APIs accepted"
         case "check.typ": checksType ? nil : "ID tokens and other JWTs accepted as access tokens"
         case "algs": allowedAlgorithms.contains("none") ? "unsigned tokens (alg none) accepted" : nil
+        case "keys.per_alg": keysPerAlgorithm ? nil : "an RSA public key can be used as an HMAC secret (key confusion)"
         case "leeway": leeway > .minutes(5) ? "expired tokens accepted for long" : nil
         case "storage": storage == .localStorage ? "script (XSS) can read the tokens" : nil
         case "cookie.httponly": storage == .cookie && !cookieHttpOnly ? "script (XSS) can read the cookie" : nil

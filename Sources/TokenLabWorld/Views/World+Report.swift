@@ -62,7 +62,7 @@ extension World {
             ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("another key", "proof of possession"), ("invalid_dpop_proof", "proof of possession"),
-            ("does not verify", "signature check"), ("unknown kid", "key rotation"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
+            ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
             ("issuer", "iss check"), ("expired", "expiry"), ("was revoked", "revocation"), ("no token", "no token held"), ("session ended", "session ended"),
         ]
         return labels.first(where: { text.contains($0.0) })?.1 ?? "refused"
