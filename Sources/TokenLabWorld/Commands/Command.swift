@@ -124,7 +124,7 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout",
                     summary: "act as the attacker, with what she stole, through the same API as anyone",
                     example: "as mallory call GET /orders", rule: nil),
-        CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak from TOKEN|USER",
+        CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak|confusion from TOKEN|USER",
                     summary: "mallory builds a token from a genuine one (USER: their current access token)",
                     example: "forge none from alice", rule: "RFC 8725 §2.1, §3"),
         CommandSpec(name: "ride", usage: "ride USER METHOD PATH",
