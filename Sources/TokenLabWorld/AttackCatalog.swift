@@ -14,7 +14,9 @@ public struct AttackScenario: Sendable {
 
     public func lines(victim: String) -> [String] {
         func fill(_ line: String) -> String {
-            line.split(separator: " ", omittingEmptySubsequences: false).map { $0 == "V" ? victim : String($0) }.joined(separator: " ")
+            line.split(separator: " ", omittingEmptySubsequences: false).map { word in
+                word == "V" ? victim : word.hasPrefix("V.") ? victim + word.dropFirst() : String(word)
+            }.joined(separator: " ")
         }
         var lines = opening.map(fill)
         for number in 0..<AttackScenario.rounds {
@@ -43,6 +45,9 @@ public struct AttackScenario: Sendable {
                        rules: "RFC 6749 §10.3, RFC 6750 §5.3", opening: ["steal all from V via sniff"], round: attackerUses + victimUses),
         AttackScenario(name: "logs", summary: "tokens sent in URLs land in logs the attacker reads",
                        rules: "RFC 6750 §2.3, §5.3", opening: ["steal access from V via logs"], round: attackerUses + victimUses),
+        AttackScenario(name: "expired-replay", summary: "a stolen access token replayed just after it expired, against the API's leeway",
+                       rules: "RFC 7519 §4.1.4", opening: ["steal access from V via xss", "advance until V.access expires", "advance 1m"],
+                       round: ["as mallory call GET /orders"]),
         AttackScenario(name: "device", summary: "the victim's unlocked device: whatever the browser profile holds",
                        rules: "RFC 6819 §4.1.1", opening: ["steal all from V via device"], round: attackerUses + victimUses),
         AttackScenario(name: "insider", summary: "an insider reads the auth server's refresh-token table: hashes only",

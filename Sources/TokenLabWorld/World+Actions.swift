@@ -121,8 +121,8 @@ extension World {
                rule: "RFC 7662 §2.2", tokens: [shortID(token)])
     }
 
-    /// The instant `target` stops being accepted: `exp` plus leeway for an
-    /// access token, the refresh token's own expiry otherwise.
+    /// The instant `target` expires: its `exp` (any leeway is the API's
+    /// business), or the refresh token's own expiry.
     public func expiry(of target: String) throws(CommandError) -> (id: String, at: VirtualTime) {
         let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
         let entry: TokenLedger.Entry
@@ -138,8 +138,8 @@ extension World {
         } else {
             entry = try ledgerEntry(target)
         }
-        let at = entry.kind != .refresh ? entry.expiresAt + policy.leeway : entry.expiresAt
-        return (entry.id, at)
+        // The instant `exp` passes; a leeway may still let the API accept it a while.
+        return (entry.id, entry.expiresAt)
     }
 
     // MARK: Lookups that name what is valid

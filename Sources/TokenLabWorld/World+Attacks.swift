@@ -80,7 +80,10 @@ extension World {
             if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8") }
             return .reached("read from the browser profile (\(place.rawValue))", rule: "RFC 6819 §4.1.1")
         case "logs":
-            return .blocked("this client never puts tokens in URLs, so none reach a log", rule: "RFC 6750 §2.3, §5.3")
+            guard kind == .access, policy.tokenInQuery, place != .cookie else {
+                return .blocked("this client never puts tokens in URLs, so none reach a log", rule: "RFC 6750 §2.3, §5.3")
+            }
+            return .reached("read from the API's access log, where ?access_token= lands", rule: "RFC 6750 §2.3, RFC 6819 §4.6.7")
         default: // insider
             if kind == .access {
                 return .blocked("the auth server keeps no table of access tokens to read", rule: "RFC 9068 §1")

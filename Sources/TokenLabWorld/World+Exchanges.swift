@@ -223,7 +223,8 @@ extension World {
     private func recordAPI(client: Client, resource: Int, token: String?, response: Exchange.Response, byAttacker: Bool) {
         guard isRecording, case .api(let answer) = response else { return }
         let r = Resource.catalog[resource]
-        let credential = token.map { "\(policy.dpop ? "DPoP" : client.carrier) \(shortID($0))" } ?? "no token"
+        let carrier = policy.dpop ? "DPoP" : client.carrier(inQuery: policy.tokenInQuery)
+        let credential = token.map { "\(carrier) \(shortID($0))" } ?? "no token"
         let via = client.crossSitePending ? "  (cross-site, from mallory's page)" : "  (sent by mallory's script)"
         let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? via : "")
         record(.request, from: client.name, to: "api", action, answer.summary,

@@ -37,7 +37,7 @@ import Testing
         #expect(cell("sniff", "baseline").stoppedBy == "TLS")
         #expect(cell("sniff", "insecure").apiRequests > 0)
         #expect(cell("insider", "insecure").stoppedBy == "nothing stored, hashed storage")
-        #expect(cell("logs", "insecure").stoppedBy == "no tokens in URLs")
+        #expect(cell("logs", "bcp").stoppedBy == "no tokens in URLs")
     }
 
     @Test func theMatrixIsTheSameEveryTimeAndInEveryOrder() {
@@ -179,9 +179,9 @@ import TokenLabTokens
     @Test func anHMACKeyedWithThePublicRSAKeyPassesOnlyWhereTheHeaderPicksTheAlgorithm() throws {
         let s = session(preset: "insecure")
         s.run("login alice", "forge confusion from alice")
-        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  200 admin console"])
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  ?access_token= ft1  200 admin console"])
         s.run("set keys.per_alg on")
-        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  Bearer ft1  401 invalid_token: unknown kid \"rsa1\""])
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  ?access_token= ft1  401 invalid_token: unknown kid \"rsa1\""])
         #expect(Matrix.run(attack: "key-confusion", preset: "bcp").apiRequests == 0)
         // The genuine RS256 token verifies with the lab key's JWK (n, e) as published.
         let decoded = try DecodedJWS(s.world.ledger.entry(id: "at1")!.value)
@@ -189,5 +189,24 @@ import TokenLabTokens
         let jwks = try JSONValue.parse(s.run("keys").dropLast().joined(separator: "\n"))
         guard case .array(let keys)? = jwks["keys"] else { Issue.record("no keys"); return }
         #expect(keys.contains { $0["kty"] == .string("RSA") && $0["n"]?.stringValue?.count == 342 && $0["e"] == .string("AQAB") })
+    }
+}
+
+@Suite struct LogsAndLeewayTests {
+    @Test func tokensInURLsReachTheLogsAndLeewayStretchesExpiry() {
+        #expect(Matrix.run(attack: "logs", preset: "insecure").apiRequests > 0)
+        #expect(Matrix.run(attack: "logs", preset: "baseline").stoppedBy == "no tokens in URLs")
+        let replay = Matrix.run(attack: "expired-replay", preset: "insecure")
+        #expect(replay.apiRequests == 1 && replay.stoppedBy == "expiry", "accepted once inside the 5m leeway, then refused")
+        #expect(Matrix.run(attack: "expired-replay", preset: "baseline").apiRequests == 0)
+    }
+
+    @Test func aSavedTraceCarriesOutcomeRecords() throws {
+        let s = try Session(seed: 1, preset: "rotation")
+        for line in ["login alice", "attack xss-once"] { _ = s.execute(line) }
+        let outcomes = s.trace.split(separator: "\n").filter { $0.contains("\"type\":\"outcome\"") }
+        #expect(outcomes.count == 1)
+        let record = try JSONValue.parse(String(outcomes[0]))
+        #expect(record["stopped"] == .bool(true) && record["stopped_by"]?.stringValue?.contains("reuse detection") == true)
     }
 }

@@ -80,7 +80,7 @@ public final class Session {
         case .history:
             result.output = log.isEmpty ? ["no commands yet"] : log.enumerated().map { "\($0.offset + 1)  \($0.element)" }
         case .save(let path):
-            result.effect = .write(path: path, text: recorder.finished())
+            result.effect = .write(path: path, text: trace)
             result.output = ["saved \(log.count) commands to \(path)"]
         case .load(let path):
             result.effect = .load(path: path)
@@ -93,7 +93,7 @@ public final class Session {
     }
 
     /// The session as a trace: header, inputs, events, digest.
-    public var trace: String { recorder.finished() }
+    public var trace: String { recorder.finished(outcomes: world.attackOutcomes()) }
 
     /// Runs a script's lines, or a trace's input lines, into this world. All
     /// or nothing: on a bad line the world is put back as it was and the

@@ -42,6 +42,8 @@ final class Client {
 
     /// How the access token travels: a header, or a cookie the browser attaches.
     var carrier: String { storage == .cookie ? "Cookie" : "Bearer" }
+
+    func carrier(inQuery: Bool) -> String { inQuery && storage != .cookie ? "?access_token=" : carrier }
 }
 
 /// One token an attacker took, and how.

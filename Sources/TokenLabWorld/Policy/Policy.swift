@@ -44,6 +44,9 @@ public struct Policy: Equatable, Sendable {
     public var refreshAhead: Duration? = nil
     /// Sender-constrained tokens (RFC 9449): bound to a key the client holds.
     public var dpop = false
+    /// The client sends the access token as `?access_token=` (RFC 6750 §2.3),
+    /// where server logs keep it.
+    public var tokenInQuery = false
     /// How the auth server signs access tokens.
     public var signing: SigningAlgorithm = .HS256
     /// Each verification key is used only with its own algorithm.
@@ -78,6 +81,8 @@ extension Policy {
         p.allowedAlgorithms = ["HS256", "RS256", "none"]
         p.signing = .RS256
         p.keysPerAlgorithm = false
+        p.tokenInQuery = true
+        p.leeway = .minutes(5)
         p.tls = false
         return p
     }

@@ -98,6 +98,7 @@ extension PolicyKey {
         .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.4, RFC 6750 §5.3"),
         .duration("latency", \.latency, "one-way network latency of every link", rule: ""),
         .optionalDuration("client.refresh_ahead", \.refreshAhead, "the client refreshes before use when expiry is this close", rule: "RFC 6749 §6"),
+        .flag("client.token_in_query", \.tokenInQuery, "the client sends the access token in the URL query", rule: "RFC 6750 §2.3, §5.3"),
         .choice("signing", \.signing, "how the auth server signs access tokens (RS256 uses a published lab key)", rule: "RFC 7518 §3"),
         .flag("keys.per_alg", \.keysPerAlgorithm, "a key is used only with its own algorithm", rule: "RFC 8725 §3.1"),
         .flag("dpop", \.dpop, "tokens are bound to a key the browser holds; each request carries a proof", rule: "RFC 9449 §4, §6, §7"),
@@ -141,6 +142,7 @@ extension Policy {
         case "cookie.secure": storage == .cookie && !cookieSecure ? "the cookie crosses plain links" : nil
         case "cookie.samesite": storage == .cookie && cookieSameSite == .none ? "cross-site requests carry the cookie (CSRF)" : nil
         case "tls": tls ? nil : "a sniffer sees every token"
+        case "client.token_in_query": tokenInQuery ? "tokens land in server and proxy logs" : nil
         default: nil
         }
     }

@@ -57,9 +57,20 @@ public struct TraceRecorder {
         return .object(members)
     }
 
-    /// The whole trace, ending with its digest line and a newline.
-    public func finished() -> String {
-        let body = lines.joined(separator: "\n") + "\n"
+    /// The whole trace: the lines so far, then one `outcome` record per
+    /// theft or forgery (what it achieved by the end), then the digest.
+    public func finished(outcomes: [AttackOutcome] = []) -> String {
+        let outcomeLines = outcomes.map { outcome in
+            JSONValue.object([
+                "type": .string("outcome"), "attack": .string(outcome.origin),
+                "window_ms": outcome.window.map { .int($0.milliseconds) } ?? .null,
+                "last_success": outcome.lastSuccess.map { .int($0.milliseconds) } ?? .null,
+                "api_requests": .int(outcome.apiRequests), "refreshes": .int(outcome.refreshes),
+                "highest_role": outcome.highestRole.map(JSONValue.string) ?? .null,
+                "stopped": .bool(outcome.stopped), "stopped_by": .string(outcome.stoppedBy),
+            ]).text
+        }
+        let body = (lines + outcomeLines).joined(separator: "\n") + "\n"
         let digest = sha256(body).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
         let last = JSONValue.object([
             "type": .string("digest"), "inputs": .int(inputs), "events": .int(eventCount), "sha256": .string(digest),
