@@ -10,6 +10,7 @@ extension World {
         ("device", "the victim's unlocked device, browser profile and all"),
         ("logs", "server logs, where tokens sent in URLs end up"),
         ("insider", "a malicious insider reading the auth server's refresh-token table"),
+        ("silent", "script in the victim's page starts a fresh silent login and keeps the new tokens"),
     ]
 
     public func steal(_ kind: StolenKind, from victim: String, via capability: String) throws(CommandError) {
@@ -20,6 +21,10 @@ extension World {
         }
         guard let thief = clients.firstIndex(where: \.isAttacker) else { return }
         let client = clients[victimIndex]
+        if capability == "silent" {
+            silentLogin(victim: victimIndex, thief: thief, action: "steal \(kind.rawValue) from \(victim) via silent")
+            return
+        }
         let kinds: [TokenLedger.Kind] = switch kind {
         case .access: [.access]
         case .refresh: [.refresh]
@@ -53,6 +58,42 @@ extension World {
                 record(.security, from: World.attacker, action, "got \(shortID(token)): \(how)", rule: rule, tokens: [shortID(token)])
             }
         }
+    }
+
+    /// BCP §5.1.3: new tokens, a new family, nothing the victim's app holds,
+    /// so rotation and the app's logout never touch them.
+    private func silentLogin(victim index: Int, thief: Int, action: String) {
+        let victim = clients[index]
+        guard let family = victim.family, !auth.familyIsRevoked(family) else {
+            attackLog.noteBlocked(action, why: "\(victim.user) has no live session at the auth server", rule: "browser-based-apps BCP §5.1.3", at: now)
+            record(.security, from: World.attacker, action, "nothing: \(victim.user) has no live session at the auth server",
+                   rule: "browser-based-apps BCP §5.1.3")
+            return
+        }
+        // The proof, if any, is made with a key the script generated: the attacker's.
+        let proof = policy.dpop ? dpopKey(of: thief).proof(method: "POST", url: AuthServer.tokenEndpoint,
+                                                          issuedAt: now.unixSeconds(epoch: World.epoch), id: "silent\(events.count)") : nil
+        guard case .issued(let issued) = auth.silentGrant(user: victim.user, clientID: victim.clientID, proof: proof, now: now, policy: policy) else { return }
+        let at = ledger.add(.access, value: issued.access, owner: World.attacker, family: issued.family, issuedAt: now, expiresAt: issued.accessExpiresAt)
+        var ids = [at]
+        let thiefClient = clients[thief]
+        thiefClient.access = issued.access
+        thiefClient.accessExpiresAt = issued.accessExpiresAt
+        thiefClient.family = issued.family
+        let first = attackLog.acquire(id: at, kind: "access", token: issued.access, origin: "minted by a silent login in \(victim.user)'s page",
+                                      victim: victim.user, at: now)
+        thiefClient.loot.append(StolenItem(token: issued.access, victim: victim.user, capability: "silent", at: now))
+        if let refresh = issued.refresh, let expiry = issued.refreshExpiresAt {
+            let rt = ledger.add(.refresh, value: refresh, owner: World.attacker, family: issued.family, issuedAt: now, expiresAt: expiry)
+            ids.append(rt)
+            thiefClient.refresh = refresh
+            thiefClient.loot.append(StolenItem(token: refresh, victim: victim.user, capability: "silent", at: now))
+            attackLog.acquire(id: rt, kind: "refresh", token: refresh, origin: "minted by a silent login in \(victim.user)'s page",
+                              victim: victim.user, at: now, sameTheftAs: first)
+        }
+        record(.security, from: World.attacker, action,
+               "got \(ids.joined(separator: " ")) in a new family fam\(issued.family + 1): the app's tokens are untouched",
+               rule: "browser-based-apps BCP §5.1.3", tokens: ids)
     }
 
     enum Reach {

@@ -210,3 +210,16 @@ import TokenLabTokens
         #expect(record["stopped"] == .bool(true) && record["stopped_by"]?.stringValue?.contains("reuse detection") == true)
     }
 }
+
+@Suite struct SilentLoginTests {
+    @Test func aSilentLoginGivesTheAttackerAFamilyNoAppDefenceTouches() {
+        let s = session(preset: "bcp")
+        s.run("login alice")
+        #expect(s.outcomes(of: "steal all from alice via silent").first?.contains("got at2 rt2 in a new family fam2") == true)
+        s.run("logout alice")
+        #expect(s.outcomes(of: "as mallory call GET /orders") == ["GET /orders  Bearer at2  200 3 orders"], "the app's logout revoked fam1 only")
+        #expect(Matrix.run(attack: "xss-silent-login", preset: "dpop").stoppedBy.hasPrefix("nothing"), "the script binds the new tokens to its own key")
+        let nobody = session(preset: "bcp")
+        #expect(nobody.outcomes(of: "steal all from alice via silent").first?.contains("nothing: alice has no live session") == true)
+    }
+}

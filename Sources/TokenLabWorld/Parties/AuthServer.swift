@@ -125,6 +125,16 @@ public final class AuthServer {
         return .issued(issueAccess(family: family, refresh: refresh, now: now, policy: policy))
     }
 
+    /// A silent login run by script in the victim's page (browser-based-apps
+    /// BCP §5.1.3): the auth server sees the user's live session, not who
+    /// asked, and starts a brand-new family for whoever holds the page.
+    func silentGrant(user name: String, clientID: String, proof: String?, now: VirtualTime, policy: Policy) -> TokenResult {
+        guard let user = userIndex(named: name) else {
+            return .refused(OAuthError(description: "no such user", rule: "RFC 6749 §5.2"))
+        }
+        return passwordGrant(user: name, password: users[user].password, clientID: clientID, proof: proof, now: now, policy: policy)
+    }
+
     /// Refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
     func refreshGrant(token: String, proof: String?, now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
         guard let index = store.slot(of: TokenHash(of: token)) else {
