@@ -104,7 +104,7 @@ import Testing
     @Test func unknownVictimsAndCapabilitiesAreErrorsThatListTheValidOnes() {
         let s = session()
         #expect(s.execute("steal access from carol via xss").error?.message == "unknown user 'carol'; valid: alice, bob, mallory")
-        #expect(s.execute("steal access from alice via magic").error?.message == "unknown capability 'magic'; valid: xss, sniff, device, logs, insider")
+        #expect(s.execute("steal access from alice via magic").error?.message == "unknown capability 'magic'; valid: xss, sniff, device, logs, insider, silent")
         #expect(s.execute("steal keys from alice via xss").error?.message.hasPrefix("steal: 'keys' is not access, refresh or all") == true)
         #expect(s.execute("as mallory login").error?.message.hasPrefix("as: 'login' is not something a party does here") == true)
         #expect(s.outcomes(of: "steal access from alice via xss") == ["steal access from alice via xss  nothing: alice holds no access token"])
@@ -130,7 +130,7 @@ import Testing
         #expect(complete("set refresh.rotation ") == ["on", "off"])
         #expect(complete("set preset b") == ["baseline", "bcp"])
         #expect(complete("advance until alice.a") == ["alice.access"])
-        #expect(complete("steal refresh from alice via ") == ["xss", "sniff", "device", "logs", "insider"])
+        #expect(complete("steal refresh from alice via ") == ["xss", "sniff", "device", "logs", "insider", "silent"])
         #expect(complete("as mallory call mallory G") == [], "after as PARTY the party is not asked again")
         #expect(complete("as mallory call G") == ["GET"])
         #expect(complete("load ") == nil, "file names are the front end's")

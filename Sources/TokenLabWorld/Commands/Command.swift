@@ -118,7 +118,7 @@ public struct CommandSpec: Sendable {
                     example: "keys rotate", rule: "RFC 7517 §5, RFC 7515 §4.1.4"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
-        CommandSpec(name: "steal", usage: "steal access|refresh|all from USER via xss|sniff|device|logs|insider",
+        CommandSpec(name: "steal", usage: "steal access|refresh|all from USER via xss|sniff|device|logs|insider|silent",
                     summary: "mallory tries a capability; the world decides what it can reach",
                     example: "steal refresh from alice via xss", rule: "RFC 6819 §4, browser-based-apps BCP §5"),
         CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout",
