@@ -124,9 +124,10 @@ public final class AccessTokenValidator {
     }
 
     private func validate(bytes: UnsafeBufferPointer<UInt8>, now: VirtualTime, epoch: Int64) -> ValidationVerdict {
-        guard let firstDot = bytes.firstIndex(of: UInt8(ascii: ".")),
-              let secondDot = bytes[(firstDot + 1)...].firstIndex(of: UInt8(ascii: ".")),
-              !bytes[(secondDot + 1)...].contains(UInt8(ascii: "."))
+        let dot = UInt8(ascii: ".")
+        guard let firstDot = bytes.index(of: dot, from: 0),
+              let secondDot = bytes.index(of: dot, from: firstDot + 1),
+              bytes.index(of: dot, from: secondDot + 1) == nil
         else { return .rejected(.malformed("not three dot-separated parts")) }
         let headerPart = UnsafeBufferPointer(rebasing: bytes[0..<firstDot])
         let payloadPart = UnsafeBufferPointer(rebasing: bytes[(firstDot + 1)..<secondDot])

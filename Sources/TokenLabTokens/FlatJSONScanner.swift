@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reads the top-level members of a small JSON object in place, without
 /// building strings or arrays: the resource server's hot path validates
 /// every request with it. Anything unusual (escapes, nesting other than an
@@ -26,12 +30,8 @@ struct FlatJSONScanner {
         func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
-            var j = start
-            while j < n, bytes[j] != UInt8(ascii: "\"") {
-                if bytes[j] == UInt8(ascii: "\\") || bytes[j] < 0x20 { return nil }
-                j += 1
-            }
-            guard j < n else { return nil }
+            guard let j = bytes.index(of: UInt8(ascii: "\""), from: start) else { return nil }
+            for k in start..<j where bytes[k] == UInt8(ascii: "\\") || bytes[k] < 0x20 { return nil }
             i = j + 1
             return UnsafeBufferPointer(rebasing: bytes[start..<j])
         }
@@ -115,11 +115,20 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
 }
 
+/// libc's memcmp (vectorized), for the byte comparisons on the hot path.
 @inline(__always)
 private func memcmp(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Int32 {
     guard n > 0, let a, let b else { return 0 }
-    for k in 0..<n where a[k] != b[k] { return a[k] < b[k] ? -1 : 1 }
-    return 0
+    return Glibc.memcmp(a, b, n)
+}
+
+extension UnsafeBufferPointer where Element == UInt8 {
+    /// The index of the first `byte` at or after `start`, found with libc's memchr.
+    func index(of byte: UInt8, from start: Int) -> Int? {
+        guard start < count, let base = baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(byte), count - start) else { return nil }
+        return UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+    }
 }
 
 /// Packed names of the claims and header members the validator reads.
