@@ -52,7 +52,6 @@ struct Exchange {
     /// The DPoP proof sent with the request (RFC 9449 §4), when the policy asks.
     var proof: String?
     var response: Response = .pending
-    var introspection: (active: Bool, claims: AccessTokenClaims?, reason: String)?
 }
 
 extension World {
@@ -144,7 +143,6 @@ extension World {
         case .api(let resourceIndex, let token):
             if policy.validation == .introspection, let token {
                 if let cached = api.cachedIntrospection(token, now: now) {
-                    exchanges[index]?.introspection = cached
                     response = .api(answerFromIntrospection(cached, resource: resourceIndex, token: token, proof: exchange.proof))
                     recordAPI(client: client, resource: resourceIndex, token: token, response: response, byAttacker: exchange.byAttacker)
                 } else {
@@ -249,7 +247,7 @@ extension World {
     private func authReceivesIntrospection(_ index: Int) {
         guard let exchange = exchanges[index], case .api(_, let token?) = exchange.request else { return }
         let answer = auth.introspect(token: token, now: now, policy: policy)
-        exchanges[index]?.introspection = answer
+        introspections[index] = answer
         if isRecording {
             record(.request, from: "api", to: "auth", "POST /introspect \(shortID(token))",
                    "200 active: \(answer.active) (\(answer.reason))", status: 200, rule: "RFC 7662 §2.2", tokens: [shortID(token)])
@@ -259,7 +257,7 @@ extension World {
 
     private func apiReceivesIntrospection(_ index: Int) {
         guard let exchange = exchanges[index], case .api(let resource, let token?) = exchange.request,
-              let answer = exchange.introspection else { return }
+              let answer = introspections.removeValue(forKey: index) else { return }
         api.remember(token, answer, now: now, policy: policy)
         let response = Exchange.Response.api(answerFromIntrospection(answer, resource: resource, token: token, proof: exchange.proof))
         exchanges[index]?.response = response

@@ -21,6 +21,9 @@ public final class World {
     var exchanges: [Exchange?] = []
     var freeExchanges: [Int] = []
     var exchangesInFlight = 0
+    /// Introspection answers waiting to reach the API, by exchange (kept out
+    /// of `Exchange` so the common exchange stays small to copy).
+    var introspections: [Int: (active: Bool, claims: AccessTokenClaims?, reason: String)] = [:]
 
     /// When false, no events or ledger entries are kept (the bench): the same
     /// code runs, it just does not write the story down.
