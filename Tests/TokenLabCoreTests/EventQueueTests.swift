@@ -77,3 +77,53 @@ import Testing
         #expect(VirtualTime(milliseconds: 90_000_000).shortClockText == "1d 01:00:00")
     }
 }
+
+@Suite struct EventQueueOrderTests {
+    /// The FIFO for "now" must give exactly the order a plain (time, sequence) sort gives.
+    @Test func randomSchedulesPopInTimeThenInsertionOrder() {
+        var random = RandomStream(seed: 12, name: "queue")
+        for round in 0..<200 {
+            var queue = EventQueue<Int>()
+            var expected: [(Int64, Int)] = []
+            var popped: [Int] = []
+            var now: Int64 = 0
+            var label = 0
+            for _ in 0..<200 {
+                if random.next(below: 3) == 0, let entry = queue.popNext(notAfter: VirtualTime(milliseconds: .max)) {
+                    popped.append(entry.payload)
+                    now = entry.time.milliseconds
+                } else {
+                    let delay = [0, 0, 0, 1, 5][Int(random.next(below: 5))]
+                    queue.schedule(label, at: VirtualTime(milliseconds: now + Int64(delay)))
+                    expected.append((now + Int64(delay), label))
+                    label += 1
+                }
+            }
+            while let entry = queue.popNext(notAfter: VirtualTime(milliseconds: .max)) { popped.append(entry.payload) }
+            // Replay the same pops against a sorted reference.
+            var reference = EventQueueReference()
+            var check: [Int] = []
+            var i = 0
+            for item in expected { reference.add(item.0, item.1) ; _ = i; i += 1 }
+            check = reference.all()
+            #expect(popped.count == check.count, "round \(round)")
+            #expect(Set(popped) == Set(check), "round \(round)")
+            #expect(isTimeThenInsertionOrdered(popped, times: Dictionary(uniqueKeysWithValues: expected.map { ($0.1, $0.0) })), "round \(round)")
+        }
+    }
+
+    func isTimeThenInsertionOrdered(_ labels: [Int], times: [Int: Int64]) -> Bool {
+        // Popped labels never go back in time, and within one time, labels (insertion order) rise.
+        for (a, b) in zip(labels, labels.dropFirst()) {
+            guard let ta = times[a], let tb = times[b] else { return false }
+            if tb < ta || (tb == ta && b < a) { return false }
+        }
+        return true
+    }
+}
+
+struct EventQueueReference {
+    var items: [(Int64, Int)] = []
+    mutating func add(_ time: Int64, _ label: Int) { items.append((time, label)) }
+    func all() -> [Int] { items.sorted { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }.map(\.1) }
+}
