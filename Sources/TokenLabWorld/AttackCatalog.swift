@@ -78,4 +78,31 @@ public struct AttackScenario: Sendable {
     ]
 
     public static func named(_ name: String) -> AttackScenario? { catalog.first(where: { $0.name == name }) }
+
+    /// A paragraph for `attacks NAME`: what the attacker can do, what the
+    /// world lets it reach, and which defences answer it.
+    public var explanation: String {
+        switch name {
+        case "xss-once": "Injected script runs once in the victim's page and reads whatever script can read: tokens in memory or localStorage, never an HttpOnly cookie. Mallory then uses them from her own machine. Short access tokens limit the stolen access token; refresh rotation with reuse detection ends the stolen refresh token as soon as victim and attacker both use the family, at the price of logging the victim out (RFC 9700 §4.14.2, browser-based-apps BCP §5.1.1)."
+        case "xss-persistent": "The script stays in the page and, after each of the victim's refreshes, takes the newest tokens. Mallory only ever uses fresh material, so rotation never sees a reused token: detection cannot help against a persistent foothold (BCP §5.1.2). Keeping tokens out of script's reach (HttpOnly cookies, a backend-for-frontend) or binding them to a key (DPoP) does."
+        case "xss-silent-login": "The script starts a fresh silent login in a hidden frame, using the victim's live session at the auth server, and keeps the new tokens: a family the app never sees, so rotation, the app's logout, HttpOnly storage and DPoP (the script binds the tokens to its own key) do not touch it (BCP §5.1.3)."
+        case "xss-proxy": "The script steals nothing: it sends requests from the victim's own browser, which attaches whatever credentials it has, cookies included and DPoP proofs made with the page's key. Every defence that protects tokens at rest is beside the point; only preventing XSS is not (BCP §5.1.4, RFC 9449 §11.4)."
+        case "csrf": "A page on another site makes the victim's browser send a request. Only a cookie can ride along, and only when SameSite allows it (Strict never, Lax only for top-level GETs); tokens the app sends in a header never do (RFC 6749 §10.12, RFC 6265bis §5.6.7)."
+        case "sniff": "A sniffer on a plain link sees every token that crosses it; with TLS it sees ciphertext, and a Secure cookie never crosses a plain link (RFC 6749 §10.3, RFC 6750 §5.3)."
+        case "logs": "Access tokens sent as ?access_token= end up in server and proxy logs that more people can read. The client here sends them in a header unless client.token_in_query is on (RFC 6750 §2.3, §5.3; RFC 6819 §4.6.7)."
+        case "expired-replay": "A stolen access token replayed just after its exp: a generous leeway for clock skew keeps it working a while longer (RFC 7519 §4.1.4)."
+        case "device": "The victim's unlocked device, browser profile and all: localStorage and cookies (HttpOnly or not) are there; tokens held only in memory are gone when the page closed (RFC 6819 §4.1.1)."
+        case "insider": "A malicious insider reads the auth server's refresh-token table: it holds SHA-256 hashes, and a hash cannot be presented as a token; access tokens are not stored at all (RFC 6819 §5.1.4.1.3)."
+        case "forge-tamper": "Role and scope rewritten in a genuine token, the old signature kept: any verifier that checks the signature refuses it (RFC 7515 §5.2)."
+        case "forge-alg-none", "forge-alg-None": "An unsigned token with alg none (or a case variant): accepted only by a verifier whose allow-list lets the header choose none (RFC 8725 §2.1, §3.1)."
+        case "wrong-audience": "A genuine token minted for another API, replayed here: refused by an audience check, accepted without one (RFC 9068 §4, RFC 8725 §3.9)."
+        case "id-token": "A genuine ID token presented as an access token: explicit typing (typ at+jwt) tells them apart (RFC 9068 §4, RFC 8725 §3.11)."
+        case "key-leak": "The auth server's signing key stolen: forged admin tokens verify everywhere, even bound to the attacker's own DPoP key. Only rotating the key and retiring the old one stops them (RFC 8725 §3.5, RFC 7517 §4.5)."
+        case "key-confusion": "With RS256 signing, a verifier that lets the header's alg pick how a key is used will check an HS256 token against the RSA public key's bytes as an HMAC secret; anyone can forge with the published key. Using each key only with its own algorithm stops it (RFC 8725 §2.1, §3.1)."
+        case "race-two-tabs": "No attacker: two tabs refresh with the same token at once. Without a grace period the second is reuse and the family is revoked; a short grace for the immediately previous token absorbs the race (RFC 9700 §4.14.2)."
+        case "race-logout": "No attacker: a refresh still in flight when the user logs out. The family is revoked, yet the browser stores the new tokens, and the access token keeps working at an API that validates locally (RFC 7009 §2.1)."
+        case "race-lost-response": "No attacker: the server rotated but the response was lost, so the client retries with the previous token. Within a grace period that is forgiven; after it, it is reuse (RFC 9700 §4.14.2)."
+        default: summary
+        }
+    }
 }

@@ -223,3 +223,15 @@ import TokenLabTokens
         #expect(nobody.outcomes(of: "steal all from alice via silent").first?.contains("nothing: alice has no live session") == true)
     }
 }
+
+@Suite struct CatalogTests {
+    @Test func everyAttackIsExplainedWithItsRules() {
+        for attack in AttackScenario.catalog {
+            #expect(attack.explanation != attack.summary && attack.explanation.contains("RFC") || attack.explanation.contains("BCP"),
+                    "\(attack.name) needs a paragraph")
+        }
+        let s = session()
+        #expect(s.run("attacks csrf").first == "csrf [RFC 6749 §10.12, RFC 6265bis §5.6.7]")
+        #expect(s.run("attacks").count == AttackScenario.catalog.count + 3)
+    }
+}

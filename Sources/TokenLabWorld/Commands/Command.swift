@@ -30,7 +30,7 @@ public enum Command: Equatable, Sendable {
     case csrf(user: String, method: String, path: String)
     case wallet(party: String)
     case report
-    case attacks
+    case attacks(name: String?)
     case attack(name: String, victim: String)
     // Pictures
     case diagram(count: Int?)
@@ -136,8 +136,8 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "race", usage: "race tabs|logout|lost USER",
                     summary: "races without an attacker: two tabs refreshing at once, a refresh racing logout, a lost response",
                     example: "race tabs alice", rule: "RFC 9700 §4.14.2, RFC 7009 §2"),
-        CommandSpec(name: "attacks", usage: "attacks", summary: "the attack catalog, each with its rules",
-                    example: "attacks", rule: nil),
+        CommandSpec(name: "attacks", usage: "attacks [NAME]", summary: "the attack catalog, or one attack explained with its rules",
+                    example: "attacks xss-persistent", rule: nil),
         CommandSpec(name: "attack", usage: "attack NAME [USER]",
                     summary: "run a catalog attack on USER (default alice) into this world: an hour of attacker and victim",
                     example: "attack xss-once", rule: nil),

@@ -78,7 +78,8 @@ public enum CommandParser {
         case ("race", 2): return .race(kind: args[0], user: args[1])
         case ("csrf", 3): return .csrf(user: args[0], method: args[1].uppercased(), path: args[2])
         case ("report", 0): return .report
-        case ("attacks", 0): return .attacks
+        case ("attacks", 0): return .attacks(name: nil)
+        case ("attacks", 1): return .attacks(name: args[0])
         case ("attack", 1): return .attack(name: args[0], victim: "alice")
         case ("attack", 2): return .attack(name: args[0], victim: args[1])
         case ("diagram", 0): return .diagram(count: nil)

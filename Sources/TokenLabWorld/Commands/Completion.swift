@@ -55,7 +55,7 @@ public enum Completion {
         case ("csrf", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
         case ("ride", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
         case ("ride", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
-        case ("attack", 0): return AttackScenario.catalog.map(\.name)
+        case ("attack", 0), ("attacks", 0): return AttackScenario.catalog.map(\.name)
         case ("attack", 1): return world.userNames
         case ("help", 0): return CommandSpec.all.map(\.name)
         case ("save", 0), ("load", 0): return nil

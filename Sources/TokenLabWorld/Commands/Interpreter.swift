@@ -106,9 +106,16 @@ public final class Interpreter {
         case .race(let kind, let user): try world.race(kind, user: user)
         case .csrf(let user, let method, let path): try world.csrf(user: user, method: method, path: path)
         case .report: return world.reportLines()
-        case .attacks:
+        case .attacks(nil):
             return TextTable.render(header: ["attack", "what happens", "rules"],
                                     rows: AttackScenario.catalog.map { [$0.name, $0.summary, $0.rules] })
+                + ["", "attacks NAME explains one; attack NAME [USER] runs it here; tokenlab matrix runs them all under every preset"]
+        case .attacks(let name?):
+            guard let scenario = AttackScenario.named(name) else {
+                throw CommandError("unknown attack '\(name)'; valid: " + AttackScenario.catalog.map(\.name).joined(separator: ", "))
+            }
+            return ["\(scenario.name) [\(scenario.rules)]", scenario.explanation,
+                    "story: " + scenario.lines(victim: "alice").prefix(6).joined(separator: "; ") + "; …"]
         case .attack(let name, let victim): return try runAttack(name, victim: victim)
         case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
         case .timeline: return world.timelineLines(width: width, colors: colors)
