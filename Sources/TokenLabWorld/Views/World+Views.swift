@@ -46,7 +46,8 @@ extension World {
         }
         let decoded: DecodedJWS
         do { decoded = try DecodedJWS(token) } catch { throw CommandError("decode: \(reference) is not a JWS: \(error)") }
-        var lines = ["header:"] + decoded.header.prettyText.split(separator: "\n").map { "  " + $0 }
+        // The compact form first, to copy into any JWT library.
+        var lines = ["\(id): \(token)", "header:"] + decoded.header.prettyText.split(separator: "\n").map { "  " + $0 }
         lines.append("claims:")
         lines += decoded.payload.prettyText.split(separator: "\n").map { "  " + $0 }
         for name in ["iat", "nbf", "exp"] {
