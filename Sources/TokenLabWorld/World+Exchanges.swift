@@ -89,7 +89,7 @@ extension World {
 
     // MARK: Servers
 
-    private func serverReceives(_ index: Int) {
+    func serverReceives(_ index: Int) {
         guard let exchange = exchanges[index] else { return }
         let client = clients[exchange.client]
         var response = Exchange.Response.pending
@@ -244,7 +244,7 @@ extension World {
         }
     }
 
-    private func authReceivesIntrospection(_ index: Int) {
+    func authReceivesIntrospection(_ index: Int) {
         guard let exchange = exchanges[index], case .api(_, let token?) = exchange.request else { return }
         let answer = auth.introspect(token: token, now: now, policy: policy)
         introspections[index] = answer
@@ -255,7 +255,7 @@ extension World {
         schedule(.apiReceivesIntrospection(exchange: index), after: policy.latency)
     }
 
-    private func apiReceivesIntrospection(_ index: Int) {
+    func apiReceivesIntrospection(_ index: Int) {
         guard let exchange = exchanges[index], case .api(let resource, let token?) = exchange.request,
               let answer = introspections.removeValue(forKey: index) else { return }
         api.remember(token, answer, now: now, policy: policy)
@@ -263,133 +263,5 @@ extension World {
         exchanges[index]?.response = response
         recordAPI(client: clients[exchange.client], resource: resource, token: token, response: response, byAttacker: exchange.byAttacker)
         schedule(.clientReceives(exchange: index), after: policy.latency)
-    }
-
-    private func answerFromIntrospection(_ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), resource: Int,
-                                         token: String?, proof: String?) -> APIResponse {
-        guard answer.active, let claims = answer.claims else {
-            return .invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2")
-        }
-        if policy.checksAudience, !claims.audienceMatches {
-            return .invalidToken("audience is not this API (from introspection)", rule: "RFC 7662 §4, RFC 9068 §4")
-        }
-        return bindingRefusal(claims, token: token, proof: proof, resource: resource) ?? api.authorize(claims, for: Resource.catalog[resource])
-    }
-
-    /// A token bound to a key (cnf.jkt) needs a fresh proof by that key for
-    /// this very request (RFC 9449 §7.1); nil when it has one or is unbound.
-    private func bindingRefusal(_ claims: AccessTokenClaims, token: String?, proof: String?, resource: Int) -> APIResponse? {
-        guard let token else { return nil }
-        guard let bound = claims.confirmationThumbprint else {
-            return policy.dpop ? .invalidToken("not sender-constrained: this API requires DPoP-bound tokens", rule: "RFC 9449 §7.1") : nil
-        }
-        let r = Resource.catalog[resource]
-        switch api.checkProof(proof, method: r.method, url: ResourceServer.base + r.path, accessToken: token, now: now) {
-        case .invalid(let why):
-            return APIResponse(status: 401, error: "invalid_dpop_proof", description: why, rule: "RFC 9449 §4.3, §7.1")
-        case .valid(let thumbprint, _):
-            return thumbprint == bound ? nil : .invalidToken("bound to another key (cnf.jkt)", rule: "RFC 9449 §6.1, §7.1")
-        }
-    }
-
-    /// The client's DPoP key, made from its own seeded stream on first use.
-    func dpopKey(of index: Int) -> DPoPKey {
-        let client = clients[index]
-        if let key = client.dpopKey { return key }
-        var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(client.name)")
-        let key = DPoPKey(seed: keyBytes.bytes(32))
-        client.dpopKey = key
-        client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(client.name)")
-        return key
-    }
-
-    /// The client's proof for `request` (RFC 9449 §4.2), with its own key.
-    private func proof(for request: Exchange.Request, from index: Int) -> String? {
-        let client = clients[index]
-        let key = dpopKey(of: index)
-        guard var ids = client.proofIDs else { return nil }
-        let id = Base64URL.encode(ids.bytes(9))
-        client.proofIDs = ids
-        let iat = now.unixSeconds(epoch: World.epoch)
-        switch request {
-        case .password, .refresh:
-            return key.proof(method: "POST", url: AuthServer.tokenEndpoint, issuedAt: iat, id: id)
-        case .api(let resource, let token):
-            let r = Resource.catalog[resource]
-            return key.proof(method: r.method, url: ResourceServer.base + r.path, issuedAt: iat, id: id, accessToken: token)
-        case .logout, .revoke:
-            return nil
-        }
-    }
-
-    // MARK: Clients
-
-    private func clientReceives(_ index: Int) {
-        guard let exchange = exchanges[index] else { return }
-        finish(index)
-        let client = clients[exchange.client]
-        client.busy = false
-        switch (exchange.purpose, exchange.response) {
-        case (.login, .tokens(let issued)), (.refresh, .tokens(let issued)):
-            client.access = issued.access
-            client.accessExpiresAt = now + .seconds(issued.expiresIn)
-            if let refresh = issued.refresh { client.refresh = refresh }
-            client.storage = policy.storage
-            client.family = issued.family
-            if case .refresh(let resume?, let isRetry) = exchange.purpose {
-                startCall(client: exchange.client, resource: resume, isRetry: isRetry, byAttacker: exchange.byAttacker)
-            }
-        case (.login, .oauthError):
-            if isRecording { record(.client, from: client.name, "login failed") }
-        case (.refresh, .oauthError(let error)):
-            client.dropTokens()
-            if isRecording {
-                record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again")
-                if !client.isAttacker {
-                    attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
-                }
-            }
-        case (.call(let resource, let isRetry), .api(let answer)):
-            counters.callsCompleted += 1
-            if answer.status == 200 { counters.callsSucceeded += 1 }
-            if answer.status == 401, answer.error != nil, !isRetry, client.refresh != nil {
-                if isRecording { record(.client, from: client.name, "got 401: refreshes once, then retries") }
-                startRefresh(client: exchange.client, resume: resource, isRetry: true, byAttacker: exchange.byAttacker)
-            }
-        default:
-            break
-        }
-    }
-
-    /// `byAttacker`: the call (and the refresh and retry it may lead to) was
-    /// started by the attacker's script in this browser.
-    func startCall(client index: Int, resource: Int, isRetry: Bool, byAttacker: Bool = false) {
-        let client = clients[index]
-        if !isRetry, let ahead = policy.refreshAhead, client.refresh != nil, let expiry = client.accessExpiresAt, now + ahead >= expiry {
-            if isRecording {
-                let when = now >= expiry ? "expired \((now - expiry).text) ago" : "expires in \((expiry - now).text)"
-                record(.client, from: client.name, "\(shortID(client.access)) \(when) by its own clock: refreshes first",
-                       rule: "RFC 6749 §6", tokens: [shortID(client.access)])
-            }
-            startRefresh(client: index, resume: resource, isRetry: false, byAttacker: byAttacker)
-            return
-        }
-        send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: isRetry),
-             byAttacker: byAttacker)
-    }
-
-    func startRefresh(client index: Int, resume: Int?, isRetry: Bool, byAttacker: Bool = false) {
-        guard let refresh = clients[index].refresh else { return }
-        send(.refresh(refresh), from: index, purpose: .refresh(resume: resume, isRetry: isRetry), byAttacker: byAttacker)
-    }
-
-    private func perform(_ action: ScheduledAction, client index: Int) {
-        switch action {
-        case .login:
-            send(.password, from: index, purpose: .login)
-        case .repeatCall(let resource, let period):
-            if !clients[index].busy { startCall(client: index, resource: resource, isRetry: false) }
-            schedule(.clientAction(client: index, action: action), after: period)
-        }
     }
 }

@@ -5,7 +5,7 @@ import TokenLabCore
 /// detected) are events like any other, never thrown errors.
 public struct TraceEvent: Equatable, Sendable {
     public enum Kind: String, Sendable {
-        case request, client, security, time
+        case request, client, security
     }
 
     public var time: VirtualTime

@@ -1,0 +1,64 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// What the API decides once it has claims (by introspection or locally)
+/// beyond their validity: the audience of introspected tokens and the key
+/// binding of sender-constrained ones (RFC 9449). And the client's proofs.
+extension World {
+    func answerFromIntrospection(_ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), resource: Int,
+                                         token: String?, proof: String?) -> APIResponse {
+        guard answer.active, let claims = answer.claims else {
+            return .invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2")
+        }
+        if policy.checksAudience, !claims.audienceMatches {
+            return .invalidToken("audience is not this API (from introspection)", rule: "RFC 7662 §4, RFC 9068 §4")
+        }
+        return bindingRefusal(claims, token: token, proof: proof, resource: resource) ?? api.authorize(claims, for: Resource.catalog[resource])
+    }
+
+    /// A token bound to a key (cnf.jkt) needs a fresh proof by that key for
+    /// this very request (RFC 9449 §7.1); nil when it has one or is unbound.
+    func bindingRefusal(_ claims: AccessTokenClaims, token: String?, proof: String?, resource: Int) -> APIResponse? {
+        guard let token else { return nil }
+        guard let bound = claims.confirmationThumbprint else {
+            return policy.dpop ? .invalidToken("not sender-constrained: this API requires DPoP-bound tokens", rule: "RFC 9449 §7.1") : nil
+        }
+        let r = Resource.catalog[resource]
+        switch api.checkProof(proof, method: r.method, url: ResourceServer.base + r.path, accessToken: token, now: now) {
+        case .invalid(let why):
+            return APIResponse(status: 401, error: "invalid_dpop_proof", description: why, rule: "RFC 9449 §4.3, §7.1")
+        case .valid(let thumbprint, _):
+            return thumbprint == bound ? nil : .invalidToken("bound to another key (cnf.jkt)", rule: "RFC 9449 §6.1, §7.1")
+        }
+    }
+
+    /// The client's DPoP key, made from its own seeded stream on first use.
+    func dpopKey(of index: Int) -> DPoPKey {
+        let client = clients[index]
+        if let key = client.dpopKey { return key }
+        var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(client.name)")
+        let key = DPoPKey(seed: keyBytes.bytes(32))
+        client.dpopKey = key
+        client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(client.name)")
+        return key
+    }
+
+    /// The client's proof for `request` (RFC 9449 §4.2), with its own key.
+    func proof(for request: Exchange.Request, from index: Int) -> String? {
+        let client = clients[index]
+        let key = dpopKey(of: index)
+        guard var ids = client.proofIDs else { return nil }
+        let id = Base64URL.encode(ids.bytes(9))
+        client.proofIDs = ids
+        let iat = now.unixSeconds(epoch: World.epoch)
+        switch request {
+        case .password, .refresh:
+            return key.proof(method: "POST", url: AuthServer.tokenEndpoint, issuedAt: iat, id: id)
+        case .api(let resource, let token):
+            let r = Resource.catalog[resource]
+            return key.proof(method: r.method, url: ResourceServer.base + r.path, issuedAt: iat, id: id, accessToken: token)
+        case .logout, .revoke:
+            return nil
+        }
+    }
+}
