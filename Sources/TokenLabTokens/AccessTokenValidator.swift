@@ -14,6 +14,9 @@ public struct ValidationRules {
     public var keys: [HS256Key]
     /// Whether to copy out `jti` (a heap string): needed for a denylist.
     public var extractsTokenID = true
+    /// Whether to copy out `sub`, `sid` and `client_id`: an API that only
+    /// authorizes by role and scope does not need them on every request.
+    public var extractsIdentity = true
     /// RS256 verification keys (the lab key, when the auth server signs RS256).
     public var rsaKeys: [RS256Key] = []
     /// Each key is used only with its own algorithm (safe). Off, the token's
@@ -89,6 +92,7 @@ public final class AccessTokenValidator {
     private var checksIssuer = true
     private var checksAudience = true
     private var extractsTokenID = true
+    private var extractsIdentity = true
     private var leewayMilliseconds: Int64 = 0
     private var keys: [HS256Key] = []
     /// The last header segment seen and what it says: every token from one
@@ -113,6 +117,7 @@ public final class AccessTokenValidator {
         checksIssuer = rules.checksIssuer
         checksAudience = rules.checksAudience
         extractsTokenID = rules.extractsTokenID
+        extractsIdentity = rules.extractsIdentity
         leewayMilliseconds = rules.leeway.milliseconds
         keys = rules.keys
     }
@@ -184,7 +189,8 @@ public final class AccessTokenValidator {
         }
         // 4. Claims.
         let facts: ClaimFacts?? = Base64URL.decodeScratch(payloadPart) { payload in
-            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: extractsTokenID)
+            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: extractsTokenID,
+                            extractsIdentity: extractsIdentity)
         }
         guard let decoded = facts else { return .rejected(.malformed("payload is not base64url")) }
         guard var claims = decoded else { return .rejected(.malformed("payload is not a JSON object")) }

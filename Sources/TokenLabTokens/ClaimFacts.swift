@@ -44,7 +44,8 @@ struct ClaimFacts {
     var audienceMatches = false
     var validated = AccessTokenClaims()
 
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>, issuer: [UInt8], audience: [UInt8], extractsTokenID: Bool) -> ClaimFacts? {
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>, issuer: [UInt8], audience: [UInt8], extractsTokenID: Bool,
+                     extractsIdentity: Bool) -> ClaimFacts? {
         var facts = ClaimFacts()
         let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
             let code = key.shortKeyCode
@@ -58,14 +59,14 @@ struct ClaimFacts {
                 }
             case .string(let text):
                 switch code {
-                case MemberName.sub: facts.validated.subject = text.string
+                case MemberName.sub: if extractsIdentity { facts.validated.subject = text.string }
                 case MemberName.iss: facts.issuerMatches = text.equals(issuer)
                 case MemberName.aud: facts.audienceMatches = text.equals(audience)
                 case MemberName.jti: if extractsTokenID { facts.validated.tokenID = text.string }
-                case MemberName.sid: facts.validated.sessionID = text.string
+                case MemberName.sid: if extractsIdentity { facts.validated.sessionID = text.string }
                 case MemberName.role: facts.validated.role = text.string
                 case MemberName.scope: facts.validated.scope = text.string
-                case 0 where key.equals("client_id"): facts.validated.clientID = text.string
+                case 0 where extractsIdentity && key.equals("client_id"): facts.validated.clientID = text.string
                 default: break
                 }
             case .stringArray:

@@ -73,6 +73,7 @@ final class ResourceServer {
         rules.allowedAlgorithms = policy.allowedAlgorithms
         rules.leeway = policy.leeway
         rules.extractsTokenID = policy.denylist
+        rules.extractsIdentity = false
         // The API knows the RSA public key only when the auth server signs with it.
         rules.rsaKeys = policy.signing == .RS256 ? [RS256Key.lab] : []
         rules.keysPerAlgorithm = policy.keysPerAlgorithm
