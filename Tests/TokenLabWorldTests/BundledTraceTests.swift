@@ -14,6 +14,20 @@ import Testing
         #expect(fresh == recorded, "regenerate with: swift run tokenlab run Traces/\(name).tl --trace Traces/\(name).jsonl")
     }
 
+    @Test(arguments: ["demo", "stolen-refresh"])
+    func aBundledTraceReplaysFromItsOwnInputs(name: String) throws {
+        let recorded = try String(contentsOf: Self.root.appendingPathComponent("Traces/\(name).jsonl"), encoding: .utf8)
+        let replay = try TraceReplay.run(recorded, name: name)
+        #expect(replay.difference == nil && replay.inputs > 5)
+        let altered = recorded.replacingOccurrences(of: "\"seed\":1", with: "\"seed\":2")
+        let other = try TraceReplay.run(altered, name: name)
+        #expect(other.difference?.line == 1 + (altered.split(separator: "\n").firstIndex { $0.contains("\"minted\"") } ?? 0),
+                "another seed first shows in the first minted fingerprint")
+        #expect(throws: CommandError("x:1: not a tokenlab trace (expected a header with format tokenlab-trace)")) {
+            try TraceReplay.run("login alice\n", name: "x")
+        }
+    }
+
     @Test func everyScriptInTracesHasItsTrace() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Traces").path)
         for script in names where script.hasSuffix(".tl") {
