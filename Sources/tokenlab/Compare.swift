@@ -20,8 +20,7 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let text: String
-        do { text = try Files.readText(script) } catch { throw Files.fail("tokenlab: cannot read \(script): \(error.reason)") }
+        let text = try Files.readArgument(script)
         var runs: [ScriptRun] = []
         for preset in policy {
             do {

@@ -55,6 +55,11 @@ enum Files {
         }
     }
 
+    /// The file a subcommand was given, or exit status 1 with one line saying why not.
+    static func readArgument(_ path: String) throws -> String {
+        do { return try readText(path) } catch { throw fail("tokenlab: cannot read \(path): \(error.reason)") }
+    }
+
     /// Prints `message` to standard error and ends with exit status 1.
     static func fail(_ message: String) -> ExitCode {
         printError(message)

@@ -14,8 +14,7 @@ struct Replay: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let text: String
-        do { text = try Files.readText(trace) } catch { throw Files.fail("tokenlab: cannot read \(trace): \(error.reason)") }
+        let text = try Files.readArgument(trace)
         let replay: TraceReplay
         do { replay = try TraceReplay.run(text, name: trace) } catch { throw Files.fail(error.message) }
         if !quiet { replay.output.forEach { print($0) } }

@@ -24,8 +24,7 @@ struct Run: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let text: String
-        do { text = try Files.readText(script) } catch { throw Files.fail("tokenlab: cannot read \(script): \(error.reason)") }
+        let text = try Files.readArgument(script)
         let result: ScriptRun
         do {
             result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
