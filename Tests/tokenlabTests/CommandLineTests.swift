@@ -5,21 +5,13 @@ import Testing
 @Suite struct CommandLineTests {
     static let binary: URL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tokenlab")
 
-    struct Outcome { var status: Int32; var stdout: String; var stderr: String }
+    typealias Outcome = ChildProcess.Outcome
 
-    func tokenlab(_ arguments: [String]) throws -> Outcome {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                       stderr: String(decoding: stderr, as: UTF8.self))
+    /// Runs the binary with only standard input, output and error (see ChildProcess).
+    func tokenlab(_ arguments: [String], input: String = "", environment: [String: String]? = nil) throws -> Outcome {
+        let outcome = try ChildProcess.run(Self.binary.path, arguments, input: input, environment: environment)
+        #expect(!outcome.timedOut, "tokenlab \(arguments.joined(separator: " ")) did not finish and was killed")
+        return outcome
     }
 
     func temporaryDirectory() throws -> URL {
@@ -101,21 +93,10 @@ import Testing
     }
 
     @Test func pipedInputRunsWithoutAPromptAndFailsIfAnyLineFailed() throws {
-        let process = Process()
-        process.executableURL = Self.binary
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(Data("login alice\nlgoin bob\n\u{1}\ncall alice GET /orders\n".utf8))
-        try input.fileHandleForWriting.close()
-        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
-        #expect(!stdout.contains("tokenlab 00:00:00>"), "no prompt noise")
-        #expect(stdout.hasSuffix("GET /orders  Bearer at1  200 3 orders\n"), "the session went on after the bad lines")
-        #expect(stderr == "<stdin>:2: unknown command 'lgoin'; did you mean 'login'? (help lists them)\n<stdin>:3: control character U+1 in line\n")
+        let run = try tokenlab([], input: "login alice\nlgoin bob\n\u{1}\ncall alice GET /orders\n")
+        #expect(run.status == 1)
+        #expect(!run.stdout.contains("tokenlab 00:00:00>"), "no prompt noise")
+        #expect(run.stdout.hasSuffix("GET /orders  Bearer at1  200 3 orders\n"), "the session went on after the bad lines")
+        #expect(run.stderr == "<stdin>:2: unknown command 'lgoin'; did you mean 'login'? (help lists them)\n<stdin>:3: control character U+1 in line\n")
     }
 }

@@ -14,27 +14,18 @@ import Testing
             try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         }
 
-        /// Runs tmux and waits for it with posix_spawn and waitpid: Foundation's
-        /// Process never saw the exit of a tmux client whose server had forked off.
+        /// Runs one tmux client command. The client gets only 0-2 (see
+        /// ChildProcess): the server it forks must not hold another test's pipe.
         @discardableResult
         func tmux(_ arguments: [String], capture: Bool = true) throws -> String {
-            let output = state.appendingPathComponent("tmux.out").path
-            var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-            posix_spawn_file_actions_init(&actions)
-            defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-            posix_spawn_file_actions_addopen(&actions, 1, capture ? output : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-            let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
-            defer { argv.forEach { free($0) } }
-            var pid: pid_t = 0
-            guard posix_spawnp(&pid, "tmux", &actions, nil, argv, environ) == 0 else {
-                Issue.record("tmux is not installed (.ci/run installs it)")
+            let outcome: ChildProcess.Outcome
+            do {
+                outcome = try ChildProcess.run("tmux", ["-L", socket, "-f", "/dev/null"] + arguments, deadline: 30)
+            } catch {
+                Issue.record("tmux is not installed (.ci/run installs it): \(error)")
                 throw CancellationError()
             }
-            var status: Int32 = 0
-            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-            return capture ? ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "") : ""
+            return capture ? outcome.stdout : ""
         }
 
         func start() throws {
@@ -64,7 +55,12 @@ import Testing
             text.split(separator: "\n").last(where: { $0.hasPrefix("tokenlab") }).map(String.init) ?? ""
         }
 
-        func stop() { _ = try? tmux(["kill-server"], capture: false) }
+        /// Ends the tmux server this test started (and the REPL in it); runs
+        /// from a `defer`, so it happens when the test fails too.
+        func stop() {
+            _ = try? tmux(["kill-server"], capture: false)
+            try? FileManager.default.removeItem(at: state)
+        }
     }
 
     @Test func typingTabUpHistoryAndDiagramWorkInARealTerminal() throws {
