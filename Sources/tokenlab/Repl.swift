@@ -59,23 +59,33 @@ struct Repl: ParsableCommand {
     /// Runs one line; false when the session should end.
     private func handle(_ line: String, in session: Session, source: String?) -> Bool {
         let result = session.execute(line)
-        show(result, session: session, source: source)
         switch result.effect {
         case .quit?:
+            show(result, session: session, source: source)
             return false
         case .write(let path, let text)?:
-            do { try Files.writeAtomically(text, to: path) } catch {
+            // "saved ..." only once it is true.
+            do {
+                try Files.writeAtomically(text, to: path)
+                show(result, session: session, source: source)
+            } catch {
                 report("cannot write \(path): \(error.reason)", source: source)
             }
         case .load(let path)?:
+            show(result, session: session, source: source)
+            let bytes: [UInt8]
+            do { bytes = try Files.readBytes(path) } catch {
+                report("cannot read \(path): \(error.reason)", source: source)
+                return true
+            }
             do {
-                let text = try Files.readText(path)
+                let text = try ScriptText.decode(bytes, name: path)
                 show(session.load(text: text, name: path), session: session, source: source)
             } catch {
-                report("cannot read \(path): \(error.reason)", source: source)
+                report(error.message, source: source)
             }
         case nil:
-            break
+            show(result, session: session, source: source)
         }
         return true
     }

@@ -14,9 +14,9 @@ struct Replay: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let text = try Files.readArgument(trace)
+        let bytes = try Files.readArgumentBytes(trace)
         let replay: TraceReplay
-        do { replay = try TraceReplay.run(text, name: trace) } catch { throw Files.fail(error.message) }
+        do { replay = try TraceReplay.run(bytes: bytes, name: trace) } catch { throw Files.fail(error.message) }
         if !quiet { replay.output.forEach { print($0) } }
         guard let difference = replay.difference else {
             print("\(trace): replayed \(replay.inputs) inputs and \(replay.events) events: byte-identical")

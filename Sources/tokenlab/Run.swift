@@ -24,6 +24,16 @@ struct Run: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        // Refused before running, so a mistyped --trace costs nothing.
+        if let trace {
+            let target: Files.FileIdentity?
+            do { target = try Files.writeTarget(trace).identity } catch {
+                throw Files.fail("tokenlab: cannot write trace \(trace): \(error.reason)")
+            }
+            if let target, Files.FileIdentity.of(script) == target {
+                throw Files.fail("tokenlab: cannot write trace \(trace): it is the script itself; choose another output file")
+            }
+        }
         let text = try Files.readArgument(script)
         let result: ScriptRun
         do {
@@ -37,7 +47,7 @@ struct Run: ParsableCommand {
             for line in result.output { print(line) }
         }
         if let trace {
-            do { try Files.writeAtomically(result.trace, to: trace) } catch {
+            do { try Files.writeAtomically(result.trace, to: trace, inputs: [script]) } catch {
                 throw Files.fail("tokenlab: cannot write trace \(trace): \(error.reason)")
             }
         }

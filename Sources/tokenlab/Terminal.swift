@@ -8,13 +8,19 @@ enum Terminal {
     /// Colours only on a terminal, and never when NO_COLOR is set (no-color.org).
     static var wantsColor: Bool { outputIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
 
-    /// The terminal's width, else COLUMNS, else 80.
+    /// The widths tokenlab draws for: narrower is unreadable, wider only
+    /// costs time (a picture's cost grows with its width).
+    static let widths = 40...400
+
+    /// The terminal's width, else COLUMNS, else 80; clamped to `widths`.
     static var width: Int {
         var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return clamped(Int(size.ws_col)) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return clamped(columns) }
         return 80
     }
+
+    static func clamped(_ columns: Int) -> Int { min(max(columns, widths.lowerBound), widths.upperBound) }
 
     /// `$XDG_STATE_HOME/tokenlab/history`, else `~/.tokenlab_history`.
     static var historyPath: String? {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TokenLabWorld
 
 @main
@@ -11,4 +12,12 @@ struct TokenLab: ParsableCommand {
         subcommands: [Repl.self, Run.self, Replay.self, MatrixCommand.self, Compare.self, Bench.self],
         defaultSubcommand: Repl.self
     )
+
+    static func main() {
+        // Past a file-size limit (ulimit -f), write() then fails with EFBIG
+        // and the half-written temporary file is removed, instead of the
+        // signal ending the process and leaving it behind.
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }

@@ -120,24 +120,15 @@ public final class Session {
         return combined
     }
 
-    /// Script lines, or the `input` records of a trace (detected by its header).
+    /// Script lines, or the `input` records of a trace. A file whose first
+    /// non-blank line is a JSON object is a trace and is checked exactly as
+    /// `replay` checks it (header on line 1, version, digest).
     static func inputs(of text: String, name: String) throws(CommandError) -> [(number: Int, text: String)] {
         let lines = ScriptRunner.lines(of: text)
         guard let first = lines.first(where: { !$0.trimmingTrailingSpaces().isEmpty }), first.hasPrefix("{") else {
             return lines.enumerated().map { ($0.offset + 1, $0.element) }
         }
-        var inputs: [(Int, String)] = []
-        for (offset, line) in lines.enumerated() where !line.isEmpty {
-            let json: JSONValue
-            do { json = try JSONValue.parse(line) } catch { throw CommandError("\(name):\(offset + 1): \(error)") }
-            if offset == 0, json["format"]?.stringValue != TraceRecorder.formatName {
-                throw CommandError("\(name):1: not a tokenlab trace (expected format \(TraceRecorder.formatName))")
-            }
-            if json["type"]?.stringValue == "input", json["error"] == nil, let text = json["text"]?.stringValue {
-                inputs.append((offset + 1, text))
-            }
-        }
-        return inputs
+        return try TraceFile.parse(Array(text.utf8), name: name).inputs.map { ($0.line, $0.text) }
     }
 
     private func rebuild(replaying lines: [String]) {

@@ -18,37 +18,35 @@ public struct TraceReplay: Sendable {
     public var difference: Difference?
 
     public static func run(_ text: String, name: String) throws(CommandError) -> TraceReplay {
-        let recorded = ScriptRunner.lines(of: text)
-        guard let first = recorded.first, let header = try? JSONValue.parse(first),
-              header["format"]?.stringValue == TraceRecorder.formatName else {
-            throw CommandError("\(name):1: not a tokenlab trace (expected a header with format \(TraceRecorder.formatName))")
-        }
-        guard header["version"]?.intValue == Int64(TraceRecorder.formatVersion) else {
-            throw CommandError("\(name):1: trace version \(header["version"]?.text ?? "?") is not \(TraceRecorder.formatVersion)")
-        }
-        guard case .number(let seedText)? = header["seed"], let seed = UInt64(seedText),
-              let preset = header["preset"]?.stringValue else {
-            throw CommandError("\(name):1: the header has no seed or preset")
-        }
-        let session = try Session(seed: seed, preset: preset)
+        try run(bytes: Array(text.utf8), name: name)
+    }
+
+    /// Checks the file (TraceFile), re-runs its inputs, and compares the new
+    /// trace with the file byte for byte: "identical" means identical bytes,
+    /// not text that merely reads the same.
+    public static func run(bytes: [UInt8], name: String) throws(CommandError) -> TraceReplay {
+        let file = try TraceFile.parse(bytes, name: name)
+        let session = try Session(seed: file.seed, preset: file.preset)
         var output: [String] = []
-        var inputs = 0
-        for (offset, line) in recorded.enumerated().dropFirst() {
-            guard let record = try? JSONValue.parse(line) else { throw CommandError("\(name):\(offset + 1): not a JSON object") }
-            guard record["type"]?.stringValue == "input", let input = record["text"]?.stringValue else { continue }
-            inputs += 1
-            let number = record["line"]?.intValue.map(Int.init)
-            let result = session.execute(input, lineNumber: number)
-            output.append("> " + input)
+        for (index, input) in file.inputs.enumerated() {
+            let result = session.execute(input.text, lineNumber: file.sourceLines[index])
+            output.append("> " + input.text)
             output += result.error.map { ["error: \($0.message)"] } ?? result.output
         }
-        let fresh = ScriptRunner.lines(of: session.trace)
-        var difference: Difference?
-        for index in 0..<max(fresh.count, recorded.count) where difference == nil {
-            let expected = index < recorded.count ? recorded[index] : "(end of file)"
-            let actual = index < fresh.count ? fresh[index] : "(end of replay)"
-            if expected != actual { difference = Difference(line: index + 1, expected: expected, actual: actual) }
+        let fresh = Array(session.trace.utf8)
+        let difference = fresh == bytes ? nil : firstDifference(recorded: bytes, replayed: fresh)
+        return TraceReplay(output: output, inputs: file.inputs.count, events: session.world.events.count, difference: difference)
+    }
+
+    /// The first line whose bytes differ (the line number is the file's).
+    static func firstDifference(recorded: [UInt8], replayed: [UInt8]) -> Difference {
+        let old = recorded.split(separator: 0x0A, omittingEmptySubsequences: false)
+        let new = replayed.split(separator: 0x0A, omittingEmptySubsequences: false)
+        var index = 0
+        while index < old.count, index < new.count, old[index].elementsEqual(new[index]) { index += 1 }
+        func text(_ lines: [ArraySlice<UInt8>], _ end: String) -> String {
+            index < lines.count ? String(decoding: lines[index], as: UTF8.self) : end
         }
-        return TraceReplay(output: output, inputs: inputs, events: session.world.events.count, difference: difference)
+        return Difference(line: index + 1, expected: text(old, "(end of file)"), actual: text(new, "(end of replay)"))
     }
 }

@@ -5,6 +5,7 @@ extension World {
     /// per party, arrows labelled with method, path, token and status;
     /// refused calls marked ✗.
     func diagramLines(count: Int, width: Int, colors: Bool) -> [String] {
+        let width = World.pictureWidth(width)
         let messages = events.filter { $0.kind == .request && $0.to != nil }.suffix(count)
         guard !messages.isEmpty else { return ["no messages yet (login USER sends some)"] }
         let paint = Paint(enabled: colors)
@@ -82,6 +83,7 @@ extension World {
     /// `timeline`: each token's life as a bar over virtual time, `|` at now.
     /// █ accepted, ░ still unexpired but refused (rotated, revoked, denylisted), ▶ lasts past the right edge.
     func timelineLines(width: Int, colors: Bool) -> [String] {
+        let width = World.pictureWidth(width)
         let entries = ledger.entries.suffix(24)
         guard !entries.isEmpty else { return ["no tokens yet (login USER mints some)"] }
         let paint = Paint(enabled: colors)
@@ -131,4 +133,10 @@ extension String {
         while s.last == " " { s = s.dropLast() }
         return String(s)
     }
+}
+
+extension World {
+    /// Pictures are drawn between 40 and 400 columns whatever the caller
+    /// asks: a terminal that reports 2^31 columns must not cost 34 GB.
+    static func pictureWidth(_ width: Int) -> Int { min(max(width, 40), 400) }
 }
