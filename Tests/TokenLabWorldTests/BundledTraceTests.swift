@@ -20,11 +20,15 @@ import Testing
         let replay = try TraceReplay.run(recorded, name: name)
         #expect(replay.difference == nil && replay.inputs > 5)
         let altered = recorded.replacingOccurrences(of: "\"seed\":1", with: "\"seed\":2")
-        let other = try TraceReplay.run(altered, name: name)
+        let digestLine = altered.split(separator: "\n").count
+        #expect(throws: CommandError("\(name):\(digestLine): the digest does not match the lines before it (edited or damaged after it was written)")) {
+            try TraceReplay.run(altered, name: name)
+        }
+        let other = try TraceReplay.run(bytes: resealed(Array(altered.utf8)), name: name)
         #expect(other.difference?.line == 1 + (altered.split(separator: "\n").firstIndex { $0.contains("\"minted\"") } ?? 0),
                 "another seed first shows in the first minted fingerprint")
-        #expect(throws: CommandError("x:1: not a tokenlab trace (expected a header with format tokenlab-trace)")) {
-            try TraceReplay.run("login alice\n", name: "x")
+        #expect(throws: CommandError("x:1: expected a JSON object with a \"type\"")) {
+            try TraceReplay.run("[1]\n", name: "x")
         }
     }
 
