@@ -17,7 +17,7 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "The seed of every random choice in the world.")
     var seed: UInt64 = 1
 
-    @Option(name: .long, help: "The starting policy preset: insecure, baseline, rotation or bcp.")
+    @Option(name: .long, help: ArgumentHelp("The starting policy preset: \(Policy.presetNames.joined(separator: ", ")).", valueName: "preset"))
     var policy: String = "baseline"
 
     @Flag(name: .long, help: "Print nothing but errors.")

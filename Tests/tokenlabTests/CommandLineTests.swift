@@ -27,6 +27,16 @@ import Testing
         #expect(help.stdout.contains("run") && help.stdout.contains("bench"))
     }
 
+    @Test func policyHelpNamesEveryPreset() throws {
+        for subcommand in ["run", "repl"] {
+            let help = try tokenlab([subcommand, "--help"])
+            let flat = help.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+            for preset in ["insecure", "baseline", "rotation", "bcp", "introspection", "dpop"] {
+                #expect(flat.contains(preset), "\(subcommand) --help does not name \(preset)")
+            }
+        }
+    }
+
     @Test func aGoodScriptPrintsTheSeedFirstAndWritesItsTrace() throws {
         let dir = try temporaryDirectory()
         let script = dir.appendingPathComponent("ok.tl"), trace = dir.appendingPathComponent("ok.jsonl")
