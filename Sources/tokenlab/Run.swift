@@ -35,16 +35,15 @@ struct Run: ParsableCommand {
             }
         }
         let text = try Files.readArgument(script)
+        // The seed first (a run is reproduced from it), then each line as it runs.
+        if !quiet { print("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)") }
         let result: ScriptRun
         do {
             result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
-                                          tool: "tokenlab \(TokenLab.version)")
+                                          tool: "tokenlab \(TokenLab.version)", emit: quiet ? { _ in } : { print($0) })
         } catch {
+            fflush(nil)
             throw Files.fail(error.message)
-        }
-        if !quiet {
-            print("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)")
-            for line in result.output { print(line) }
         }
         if let trace {
             do { try Files.writeAtomically(result.trace, to: trace, inputs: [script]) } catch {

@@ -10,8 +10,10 @@ public struct ScriptRun: Sendable {
 }
 
 public enum ScriptRunner {
+    /// With `emit`, each output line goes there as soon as it exists and
+    /// `output` stays empty: a long script is streamed, not held.
     public static func run(script: String, fileName: String, seed: UInt64, preset: String = "baseline",
-                           tool: String) throws(CommandError) -> ScriptRun {
+                           tool: String, emit: ((String) -> Void)? = nil) throws(CommandError) -> ScriptRun {
         let session = try Session(seed: seed, preset: preset)
         var output: [String] = []
         for (offset, line) in lines(of: script).enumerated() {
@@ -21,6 +23,11 @@ public enum ScriptRunner {
             case .quit?: return ScriptRun(output: output, trace: session.trace, outcomes: session.world.attackOutcomes())
             case .write?, .load?: throw CommandError("\(fileName):\(offset + 1): save and load work in the REPL only")
             case nil: break
+            }
+            if let emit {
+                if !result.isBlank { emit("> " + line.trimmingTrailingSpaces()) }
+                for item in result.items { emit(item.text) }
+                continue
             }
             if !result.isBlank { output.append("> " + line.trimmingTrailingSpaces()) }
             output += result.output
