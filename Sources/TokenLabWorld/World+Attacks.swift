@@ -33,12 +33,33 @@ extension World {
         let action = "steal \(kind.rawValue) from \(victim) via \(capability)"
         var theft: Int?
         for wanted in kinds {
-            let held = wanted == .access ? client.access : client.refresh
-            guard let token = held else {
-                record(.security, from: World.attacker, action, "nothing: \(victim) holds no \(wanted.rawValue) token")
-                continue
+            let outcome: Reach
+            let token: String
+            if capability == "sniff" || capability == "logs" {
+                // What crossed, as it crossed: not what the victim holds now.
+                switch observed(capability, kind: wanted, victim: victimIndex) {
+                case .success(let crossing):
+                    token = crossing.token
+                    outcome = capability == "sniff"
+                        ? .reached("it crossed a plain link at \(crossing.time.clockText), in \(crossing.carriedIn)", rule: "RFC 6819 §4.6.7")
+                        : .reached("read from the API's access log: it was in \(crossing.carriedIn) at \(crossing.time.clockText)",
+                                   rule: "RFC 6750 §5.3, RFC 6819 §4.6.7")
+                case .failure(let blocked):
+                    guard case .blocked(let why, let rule) = blocked else { continue }
+                    attackLog.noteBlocked(action, why: why, rule: rule, at: now)
+                    record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+                    continue
+                }
+            } else {
+                let held = wanted == .access ? client.access : client.refresh
+                guard let heldToken = held else {
+                    record(.security, from: World.attacker, action, "nothing: \(victim) holds no \(wanted.rawValue) token")
+                    continue
+                }
+                token = heldToken
+                outcome = reach(capability, kind: wanted, on: client)
             }
-            switch reach(capability, kind: wanted, on: client) {
+            switch outcome {
             case .blocked(let why, let rule):
                 attackLog.noteBlocked(action, why: why, rule: rule, at: now)
                 record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule, tokens: [shortID(token)])
@@ -96,12 +117,33 @@ extension World {
                rule: "browser-based-apps BCP §5.1.3", tokens: ids)
     }
 
-    enum Reach {
+    enum Reach: Error {
         case reached(String, rule: String)
         case blocked(String, rule: String)
     }
 
-    /// What `capability` can read of a `kind` token stored on `client`.
+    /// What a sniffer on the victim's link, or the API's access log, holds
+    /// of a `kind` token: the latest one that crossed there (NetworkRecord).
+    func observed(_ capability: String, kind: TokenLedger.Kind, victim: Int) -> Result<NetworkRecord.Crossing, Reach> {
+        let user = clients[victim].user
+        if capability == "logs" {
+            if let crossing = network.latest(kind, at: .urlInLog, client: victim) { return .success(crossing) }
+            return .failure(.blocked("no request of \(user)'s carried \(kind == .access ? "its access token" : "a refresh token") in a URL, so none reached a log",
+                                     rule: "RFC 6750 §2.3, §5.3"))
+        }
+        if let crossing = network.latest(kind, at: .plainLink, client: victim) { return .success(crossing) }
+        if network.cookieWasWithheld(client: victim) && kind == .access {
+            return .failure(.blocked("the Secure cookie is never sent over the plain link", rule: "RFC 6265 §4.1.2.5"))
+        }
+        let what = kind == .access ? "access" : "refresh"
+        return .failure(.blocked(policy.tls && !network.anyCrossing(client: victim, at: .plainLink)
+                                 ? "the link is TLS: the sniffer sees only ciphertext"
+                                 : "no \(what) token of \(user)'s has crossed a plain link (they went over TLS, or not at all)",
+                                 rule: "RFC 6749 §10.3, RFC 6750 §5.3"))
+    }
+
+    /// What `capability` can read of a `kind` token stored on `client`
+    /// (sniff and logs read the network record instead: `observed`).
     func reach(_ capability: String, kind: TokenLedger.Kind, on client: Client) -> Reach {
         let place = client.storage
         switch capability {
@@ -111,20 +153,9 @@ extension World {
                                 rule: "RFC 6265 §4.1.2.6")
             }
             return .reached("script reads \(place == .memory ? "the page's memory" : place.rawValue)", rule: "browser-based-apps BCP §5.1.1")
-        case "sniff":
-            if policy.tls { return .blocked("the link is TLS: the sniffer sees only ciphertext", rule: "RFC 6749 §10.3, RFC 6750 §5.3") }
-            if place == .cookie && policy.cookieSecure {
-                return .blocked("the Secure cookie is never sent over the plain link", rule: "RFC 6265 §4.1.2.5")
-            }
-            return .reached("it crossed a plain link", rule: "RFC 6749 §10.3, RFC 6819 §4.6.7")
         case "device":
             if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8") }
             return .reached("read from the browser profile (\(place.rawValue))", rule: "RFC 6819 §4.1.1")
-        case "logs":
-            guard kind == .access, policy.tokenInQuery, place != .cookie else {
-                return .blocked("this client never puts tokens in URLs, so none reach a log", rule: "RFC 6750 §2.3, §5.3")
-            }
-            return .reached("read from the API's access log, where ?access_token= lands", rule: "RFC 6750 §2.3, RFC 6819 §4.6.7")
         default: // insider
             if kind == .access {
                 return .blocked("the auth server keeps no table of access tokens to read", rule: "RFC 9068 §1")

@@ -68,6 +68,7 @@ extension World {
         else { exchanges.append(exchange); index = exchanges.count - 1 }
         exchangesInFlight += 1
         clients[client].busy = true
+        if isRecording { noteCrossings(of: request, from: client) }
         schedule(.serverReceives(exchange: index), after: policy.latency)
     }
 
@@ -162,6 +163,7 @@ extension World {
             }
         }
         exchanges[index]?.response = response
+        if isRecording, case .tokens(let issued) = response { noteCrossings(of: issued, to: exchange.client) }
         if exchange.responseLost {
             finish(index)
             client.busy = false

@@ -31,6 +31,8 @@ public final class World {
     public private(set) var events: [TraceEvent] = []
     var ledger = TokenLedger()
     var attackLog = AttackLog()
+    /// What crossed a plain link or sat in a URL, as it crossed.
+    var network = NetworkRecord()
     public internal(set) var counters = Counters()
 
     public struct Counters: Sendable, Equatable {

@@ -63,7 +63,9 @@ import Testing
     @Test func aMissingScriptOrBadOptionIsAOneLineError() throws {
         let missing = try tokenlab(["run", "/nonexistent/x.tl"])
         #expect(missing.status == 1 && missing.stderr == "tokenlab: cannot read /nonexistent/x.tl: No such file or directory\n")
-        let preset = try tokenlab(["run", "/dev/null", "--policy", "paranoid"])
+        let empty = try temporaryDirectory().appendingPathComponent("empty.tl")
+        try "".write(to: empty, atomically: true, encoding: .utf8)
+        let preset = try tokenlab(["run", empty.path, "--policy", "paranoid"])
         #expect(preset.status == 1 && preset.stderr.contains("unknown preset 'paranoid'"))
         let bench = try tokenlab(["bench", "--clients", "0"])
         #expect(bench.status != 0 && bench.stderr.contains("--clients takes 1...1000000"))

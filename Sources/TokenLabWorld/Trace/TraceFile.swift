@@ -96,7 +96,7 @@ public struct TraceFile: Sendable {
 
     private static func header(_ record: JSONValue, fail: (String) -> CommandError) throws(CommandError) -> (UInt64, String) {
         guard record["format"]?.stringValue == TraceRecorder.formatName else {
-            throw fail("not a tokenlab trace (expected format \"\(TraceRecorder.formatName)\")")
+            throw fail("not a tokenlab trace (expected format \(TraceRecorder.formatName))")
         }
         guard let version = record["version"]?.intValue else { throw fail("the header has no version number") }
         guard version <= Int64(TraceRecorder.formatVersion) else {

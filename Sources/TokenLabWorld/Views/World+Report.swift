@@ -57,7 +57,7 @@ extension World {
         }
         let labels: [(String, String)] = [
             ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),
-            ("in URLs", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
+            ("in URLs", "no tokens in URLs"), ("in a URL", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
             ("only in memory", "memory storage"), ("SameSite", "SameSite cookie"), ("in a header", "header, not cookie"),
             ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),

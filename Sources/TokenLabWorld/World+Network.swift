@@ -1,0 +1,48 @@
+import TokenLabCore
+
+/// Writing down what crossed the network, as it crosses (see NetworkRecord).
+extension World {
+    /// The tokens a request carries, and where a third party could read them.
+    func noteCrossings(of request: Exchange.Request, from client: Int) {
+        let plain = !policy.tls
+        func note(_ token: String?, _ kind: TokenLedger.Kind, _ carriedIn: String, place: NetworkRecord.Place = .plainLink) {
+            guard let token, place == .urlInLog || plain else { return }
+            network.note(.init(time: now, client: client, token: token, kind: kind, place: place, carriedIn: carriedIn))
+        }
+        switch request {
+        case .password:
+            break
+        case .refresh(let token):
+            note(token, .refresh, "the refresh request's body")
+        case .logout(let refresh, let access):
+            note(refresh, .refresh, "the logout's revocation request")
+            note(access, .access, "the logout's revocation request")
+        case .revoke(let token):
+            note(token, ledger.entry(value: token)?.kind == .refresh ? .refresh : .access, "a revocation request")
+        case .api(let resource, let token):
+            guard let token else { return }
+            let path = Resource.catalog[resource].path
+            if clients[client].storage == .cookie {
+                // RFC 6265 §4.1.2.5: a Secure cookie is not sent over a plain link at all.
+                if plain && policy.cookieSecure { network.noteSecureCookieWithheld(client: client); return }
+                note(token, .access, "the Cookie header of \(path)")
+            } else if policy.tokenInQuery && !policy.dpop {
+                note(token, .access, "the URL of \(path) (?access_token=)", place: .urlInLog)
+                note(token, .access, "the URL of \(path) (?access_token=)")
+            } else {
+                note(token, .access, "the Authorization header of \(path)")
+            }
+        }
+    }
+
+    /// The tokens a token response carries back over the link.
+    func noteCrossings(of issued: IssuedTokens, to client: Int) {
+        guard !policy.tls else { return }
+        network.note(.init(time: now, client: client, token: issued.access, kind: .access, place: .plainLink,
+                           carriedIn: "the token response"))
+        if let refresh = issued.refresh {
+            network.note(.init(time: now, client: client, token: refresh, kind: .refresh, place: .plainLink,
+                               carriedIn: "the token response"))
+        }
+    }
+}
