@@ -1,0 +1,18 @@
+import Testing
+@testable import TokenLabWorld
+
+/// `help COMMAND` shows an example; every example runs as shown.
+@Suite struct HelpExampleTests {
+    @Test(arguments: CommandSpec.all.map(\.name))
+    func theHelpExampleRuns(name: String) throws {
+        let spec = try #require(CommandSpec.named(name))
+        let session = try Session(seed: 1, preset: "baseline")
+        // A world where every example has something to act on.
+        for line in ["login alice", "call alice GET /orders", "steal all from alice via xss"] {
+            #expect(session.execute(line).error == nil)
+        }
+        let result = session.execute(spec.example)
+        #expect(result.error == nil, "help \(name): example '\(spec.example)' fails: \(result.error?.message ?? "")")
+        #expect(try HelpView.lines(for: name).contains("example: \(spec.example)"))
+    }
+}
