@@ -101,7 +101,27 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("baseline: 1 requests over") && run.stdout.contains("bcp: no successful use; stopped: the token is in an HttpOnly cookie"))
         let one = try tokenlab(["compare", script.path, "--policy", "bcp"])
-        #expect(one.status != 0 && one.stderr.contains("give exactly two --policy PRESET options"))
+        #expect(one.status != 0 && one.stderr.contains("give exactly two --policy PRESET[,KEY=VALUE...] options"))
+    }
+
+    @Test func compareTakesSettingsOnEachSideAndWarnsWhenTheScriptSetsItsOwnPreset() throws {
+        let dir = try temporaryDirectory()
+        let script = dir.appendingPathComponent("c.tl")
+        try "login alice\nsteal refresh from alice via xss\nadvance 16m\ncall alice GET /orders\nas mallory refresh\n"
+            .write(to: script, atomically: true, encoding: .utf8)
+        let run = try tokenlab(["compare", script.path, "--policy", "rotation", "--policy", "rotation,refresh.reuse_detection=off"])
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        #expect(run.stdout.contains("   rotation: no successful use; stopped: reuse detection"), "\(run.stdout)")
+        #expect(run.stdout.contains("   rotation,refresh.reuse_detection=off: no successful use; stopped: rotation"), "\(run.stdout)")
+        let bad = try tokenlab(["compare", script.path, "--policy", "rotation", "--policy", "rotation,refresh.grace"])
+        #expect(bad.status != 0 && bad.stderr.contains("'refresh.grace' is not KEY=VALUE"))
+        let unknown = try tokenlab(["compare", script.path, "--policy", "rotation", "--policy", "rotation,grace=2s"])
+        #expect(unknown.status == 1 && unknown.stderr.hasPrefix("grace=2s: unknown policy key 'grace'"), "\(unknown.stderr)")
+
+        let presetting = dir.appendingPathComponent("p.tl")
+        try "set preset rotation\nlogin alice\n".write(to: presetting, atomically: true, encoding: .utf8)
+        let warned = try tokenlab(["compare", presetting.path, "--policy", "baseline", "--policy", "bcp"])
+        #expect(warned.stderr.hasPrefix("warning: \(presetting.path):1: the script sets its own preset (rotation)"), "\(warned.stderr)")
     }
 
     @Test func pipedInputRunsWithoutAPromptAndFailsIfAnyLineFailed() throws {

@@ -13,8 +13,13 @@ public enum ScriptRunner {
     /// With `emit`, each output line goes there as soon as it exists and
     /// `output` stays empty: a long script is streamed, not held.
     public static func run(script: String, fileName: String, seed: UInt64, preset: String = "baseline",
-                           tool: String, emit: ((String) -> Void)? = nil) throws(CommandError) -> ScriptRun {
+                           tool: String, settings: [(key: String, value: String)] = [],
+                           emit: ((String) -> Void)? = nil) throws(CommandError) -> ScriptRun {
         let session = try Session(seed: seed, preset: preset)
+        // Settings on top of the preset run as `set` lines before the script (line 0 in the trace).
+        for (key, value) in settings {
+            if let error = session.execute("set \(key) \(value)", lineNumber: 0).error { throw CommandError("\(key)=\(value): \(error.message)") }
+        }
         var output: [String] = []
         for (offset, line) in lines(of: script).enumerated() {
             let result = session.execute(line, lineNumber: offset + 1)
