@@ -43,7 +43,7 @@ public struct AttackScenario: Sendable {
                        rules: "browser-based-apps BCP §5.1.4",
                        opening: [], round: ["ride V GET /orders", "ride V GET /admin"] + victimUses),
         AttackScenario(name: "csrf", summary: "a page on another site makes the victim's browser place orders",
-                       rules: "RFC 6749 §10.12, RFC 6265bis §5.6.7", opening: [], round: ["csrf V POST /orders"] + victimUses),
+                       rules: "RFC 6750 §5.3, RFC 6265bis §5.6.7", opening: [], round: ["csrf V POST /orders"] + victimUses),
         AttackScenario(name: "sniff", summary: "a sniffer on the victim's link takes whatever crosses it",
                        rules: "RFC 6749 §10.3, RFC 6750 §5.3", opening: ["steal all from V via sniff"], round: attackerUses + victimUses),
         AttackScenario(name: "logs", summary: "tokens sent in URLs land in logs the attacker reads",
@@ -52,7 +52,7 @@ public struct AttackScenario: Sendable {
                        rules: "RFC 7519 §4.1.4", opening: ["steal access from V via xss", "advance until V.access expires", "advance 1m"],
                        round: ["as mallory call GET /orders"]),
         AttackScenario(name: "device", summary: "the victim's unlocked device: whatever the browser profile holds",
-                       rules: "RFC 6819 §4.1.1", opening: ["steal all from V via device"], round: attackerUses + victimUses),
+                       rules: "RFC 6819 §4.1.2, §4.1.3", opening: ["steal all from V via device"], round: attackerUses + victimUses),
         AttackScenario(name: "insider", summary: "an insider reads the auth server's refresh-token table: hashes only",
                        rules: "RFC 6819 §5.1.4.1.3", opening: ["steal all from V via insider"], round: attackerUses + victimUses),
         AttackScenario(name: "forge-tamper", summary: "role=admin written into a genuine token, old signature kept",
@@ -60,21 +60,21 @@ public struct AttackScenario: Sendable {
         AttackScenario(name: "forge-alg-none", summary: "alg none, no signature, role admin",
                        rules: "RFC 8725 §2.1, §3.1", opening: ["forge none from V"], round: attackerUses),
         AttackScenario(name: "forge-alg-None", summary: "alg \"None\": a case variant of alg none",
-                       rules: "RFC 8725 §2.1", opening: ["forge None from V"], round: attackerUses),
+                       rules: "RFC 7515 §4.1.1, RFC 8725 §3.1", opening: ["forge None from V"], round: attackerUses),
         AttackScenario(name: "wrong-audience", summary: "a genuine token for another API, replayed at this one",
                        rules: "RFC 9068 §4, RFC 8725 §3.9", opening: ["forge audience from V"], round: attackerUses),
         AttackScenario(name: "id-token", summary: "a genuine ID token presented as an access token",
                        rules: "RFC 9068 §4, RFC 8725 §3.11", opening: ["forge idtoken from V"], round: attackerUses),
         AttackScenario(name: "key-leak", summary: "the HS256 signing secret stolen: admin tokens that verify",
-                       rules: "RFC 8725 §3.5", opening: ["forge keyleak from V"], round: attackerUses),
+                       rules: "RFC 7515 §10.2, RFC 7517 §4.5", opening: ["forge keyleak from V"], round: attackerUses),
         AttackScenario(name: "key-confusion", summary: "RS256→HS256: an HMAC keyed with the published RSA public key",
                        rules: "RFC 8725 §2.1, §3.1", opening: ["forge confusion from V"], round: attackerUses),
         AttackScenario(name: "race-two-tabs", summary: "no attacker: two tabs refresh with the same token at once",
-                       rules: "RFC 9700 §4.14.2 (grace)", opening: ["race tabs V"], round: victimUses),
+                       rules: "RFC 9700 §4.14.2 (no grace in the RFC)", opening: ["race tabs V"], round: victimUses),
         AttackScenario(name: "race-logout", summary: "no attacker: a refresh in flight when the user logs out",
-                       rules: "RFC 7009 §2.1", opening: ["race logout V"], round: victimUses),
+                       rules: "RFC 7009 §2.1, §3", opening: ["race logout V"], round: victimUses),
         AttackScenario(name: "race-lost-response", summary: "no attacker: the refresh response is lost, the client retries with the old token",
-                       rules: "RFC 9700 §4.14.2 (grace)", opening: ["race lost V", "refresh V"], round: victimUses),
+                       rules: "RFC 9700 §4.14.2 (no grace in the RFC)", opening: ["race lost V", "refresh V"], round: victimUses),
     ]
 
     public static func named(_ name: String) -> AttackScenario? { catalog.first(where: { $0.name == name }) }
@@ -91,7 +91,7 @@ public struct AttackScenario: Sendable {
         case "sniff": "A sniffer on a plain link sees every token that crosses it; with TLS it sees ciphertext, and a Secure cookie never crosses a plain link (RFC 6749 §10.3, RFC 6750 §5.3)."
         case "logs": "Access tokens sent as ?access_token= end up in server and proxy logs that more people can read. The client here sends them in a header unless client.token_in_query is on (RFC 6750 §2.3, §5.3; RFC 6819 §4.6.7)."
         case "expired-replay": "A stolen access token replayed just after its exp: a generous leeway for clock skew keeps it working a while longer (RFC 7519 §4.1.4)."
-        case "device": "The victim's unlocked device, browser profile and all: localStorage and cookies (HttpOnly or not) are there; tokens held only in memory are gone when the page closed (RFC 6819 §4.1.1)."
+        case "device": "The victim's unlocked device, browser profile and all: localStorage and cookies (HttpOnly or not) are there; tokens held only in memory are gone when the page closed (RFC 6819 §4.1.2, §4.1.3)."
         case "insider": "A malicious insider reads the auth server's refresh-token table: it holds SHA-256 hashes, and a hash cannot be presented as a token; access tokens are not stored at all (RFC 6819 §5.1.4.1.3)."
         case "forge-tamper": "Role and scope rewritten in a genuine token, the old signature kept: any verifier that checks the signature refuses it (RFC 7515 §5.2)."
         case "forge-alg-none", "forge-alg-None": "An unsigned token with alg none (or a case variant): accepted only by a verifier whose allow-list lets the header choose none (RFC 8725 §2.1, §3.1)."
@@ -99,9 +99,9 @@ public struct AttackScenario: Sendable {
         case "id-token": "A genuine ID token presented as an access token: explicit typing (typ at+jwt) tells them apart (RFC 9068 §4, RFC 8725 §3.11)."
         case "key-leak": "The auth server's signing key stolen: forged admin tokens verify everywhere, even bound to the attacker's own DPoP key. Only rotating the key and retiring the old one stops them (RFC 8725 §3.5, RFC 7517 §4.5)."
         case "key-confusion": "With RS256 signing, a verifier that lets the header's alg pick how a key is used will check an HS256 token against the RSA public key's bytes as an HMAC secret; anyone can forge with the published key. Using each key only with its own algorithm stops it (RFC 8725 §2.1, §3.1)."
-        case "race-two-tabs": "No attacker: two tabs refresh with the same token at once. Without a grace period the second is reuse and the family is revoked; a short grace for the immediately previous token absorbs the race (RFC 9700 §4.14.2)."
+        case "race-two-tabs": "No attacker: two tabs refresh with the same token at once. Without a grace period the second is reuse and the family is revoked; a short grace for the immediately previous token absorbs the race. A grace period is a common implementation practice, not a rule: RFC 9700 §4.14.2 invalidates the previous token at once."
         case "race-logout": "No attacker: a refresh still in flight when the user logs out. The family is revoked, yet the browser stores the new tokens, and the access token keeps working at an API that validates locally (RFC 7009 §2.1)."
-        case "race-lost-response": "No attacker: the server rotated but the response was lost, so the client retries with the previous token. Within a grace period that is forgiven; after it, it is reuse (RFC 9700 §4.14.2)."
+        case "race-lost-response": "No attacker: the server rotated but the response was lost, so the client retries with the previous token. Within a grace period that is forgiven; after it, it is reuse. RFC 9700 §4.14.2 itself has no grace period; it is an implementation practice."
         default: summary
         }
     }

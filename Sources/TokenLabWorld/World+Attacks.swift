@@ -41,9 +41,9 @@ extension World {
                 case .success(let crossing):
                     token = crossing.token
                     outcome = capability == "sniff"
-                        ? .reached("it crossed a plain link at \(crossing.time.clockText), in \(crossing.carriedIn)", rule: "RFC 6819 §4.6.7")
+                        ? .reached("it crossed a plain link at \(crossing.time.clockText), in \(crossing.carriedIn)", rule: crossing.kind == .refresh ? "RFC 6749 §10.4, RFC 6819 §4.5.1" : "RFC 6749 §10.3, RFC 6819 §4.6.1")
                         : .reached("read from the API's access log: it was in \(crossing.carriedIn) at \(crossing.time.clockText)",
-                                   rule: "RFC 6750 §5.3, RFC 6819 §4.6.7")
+                                   rule: "RFC 6750 §2.3, RFC 6819 §4.6.7")
                 case .failure(let blocked):
                     guard case .blocked(let why, let rule) = blocked else { continue }
                     attackLog.noteBlocked(action, why: why, rule: rule, at: now)
@@ -154,18 +154,18 @@ extension World {
             }
             return .reached("script reads \(place == .memory ? "the page's memory" : place.rawValue)", rule: "browser-based-apps BCP §5.1.1")
         case "device":
-            if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8") }
-            return .reached("read from the browser profile (\(place.rawValue))", rule: "RFC 6819 §4.1.1")
+            if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8.4") }
+            return .reached("read from the browser profile (\(place.rawValue))", rule: kind == .refresh ? "RFC 6819 §4.1.2" : "RFC 6819 §4.1.3")
         default: // insider
             if kind == .access {
-                return .blocked("the auth server keeps no table of access tokens to read", rule: "RFC 9068 §1")
+                return .blocked("this auth server keeps no table of access tokens to read: they are self-contained JWTs", rule: "RFC 9068 §1")
             }
             return .blocked("the table holds only SHA-256 hashes; a hash cannot be presented as a token",
                             rule: "RFC 6819 §5.1.4.1.3")
         }
     }
 
-    /// CSRF (RFC 6749 §10.12, RFC 6265bis §8.8): a page on mallory's site makes
+    /// CSRF (RFC 6750 §5.3, RFC 6265bis §8.8): a page on mallory's site makes
     /// the victim's browser send a request. Only a cookie can ride along, and
     /// only if SameSite lets it; tokens the app puts in headers never do.
     public func csrf(user: String, method: String, path: String) throws(CommandError) {
@@ -178,7 +178,7 @@ extension World {
         if client.access == nil {
             blocked = ("\(user)'s browser holds no token", "RFC 6265 §5.4")
         } else if client.storage != .cookie {
-            blocked = ("the app sends its token in a header; a cross-site request carries none", "RFC 6750 §2.1, RFC 6749 §10.12")
+            blocked = ("the app sends its token in a header; a browser adds no header to a cross-site request", "RFC 6750 §2.1")
         } else if policy.cookieSameSite == .strict || (policy.cookieSameSite == .lax && method != "GET") {
             blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the cookie off cross-site requests", "RFC 6265bis §5.6.7")
         } else {

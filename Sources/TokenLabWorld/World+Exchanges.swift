@@ -193,7 +193,7 @@ extension World {
                     outcome += " (refresh token kept, no rotation)"
                 } 
                 outcome += " fam\(issued.family + 1)"
-                if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text)" }
+                if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text), a practice RFC 9700 does not define" }
                 record(.request, from: client.name, to: "auth", action, outcome, status: 200,
                        rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens, minted: minted)
                 if client.isAttacker, let presented, let material = attackLog.index(of: presented) {

@@ -8,10 +8,10 @@ extension World {
     public static let forgeries: [(name: String, summary: String, rule: String)] = [
         ("tamper", "role admin and scope admin written into a copy of TOKEN; the old signature kept", "RFC 7515 §5.2"),
         ("none", "alg none and no signature, claims copied from TOKEN with role admin", "RFC 8725 §2.1, §3.1"),
-        ("None", "the same with alg \"None\": a case variant some libraries let through", "RFC 8725 §2.1"),
+        ("None", "the same with alg \"None\": a case variant some libraries let through", "RFC 7515 §4.1.1, RFC 8725 §3.1"),
         ("audience", "a genuine token for another API (aud), replayed here", "RFC 9068 §4, RFC 8725 §3.9"),
         ("idtoken", "a genuine ID token (typ JWT, aud the client) presented as an access token", "RFC 9068 §4, RFC 8725 §3.11"),
-        ("keyleak", "an admin token signed with the auth server's stolen HS256 secret", "RFC 8725 §3.5"),
+        ("keyleak", "an admin token signed with the auth server's stolen HS256 secret", "RFC 7515 §10.2"),
         ("confusion", "alg HS256 with the RS256 key's kid, the HMAC keyed with the published RSA public key", "RFC 8725 §2.1, §3.1"),
     ]
 

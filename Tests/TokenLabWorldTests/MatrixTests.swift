@@ -113,7 +113,7 @@ import TokenLabTokens
 }
 
 /// Sender-constrained tokens (RFC 9449): stolen tokens are useless without the key,
-/// yet script in the page can still make proofs with it (§11.4 of the BCP's warning).
+/// yet script in the page can still make proofs with it (RFC 9449 §11.4).
 @Suite struct DPoPTests {
     @Test func aStolenBoundTokenIsRefusedEverywhereButTheVictimsOwnBrowserStillWorks() {
         let s = session(preset: "dpop")
@@ -170,7 +170,7 @@ import TokenLabTokens
         #expect(s.outcomes(of: "csrf alice POST /orders") == ["POST /orders  Cookie at1  (cross-site, from mallory's page)  200 order placed"])
         let header = session(preset: "baseline")
         header.run("login alice")
-        #expect(header.outcomes(of: "csrf alice POST /orders").first?.contains("a cross-site request carries none") == true)
+        #expect(header.outcomes(of: "csrf alice POST /orders").first?.contains("a browser adds no header to a cross-site request") == true)
         #expect(Matrix.run(attack: "csrf", preset: "bcp").stoppedBy == "SameSite cookie")
     }
 }
@@ -231,7 +231,7 @@ import TokenLabTokens
                     "\(attack.name) needs a paragraph")
         }
         let s = session()
-        #expect(s.run("attacks csrf").first == "csrf [RFC 6749 §10.12, RFC 6265bis §5.6.7]")
+        #expect(s.run("attacks csrf").first == "csrf [RFC 6750 §5.3, RFC 6265bis §5.6.7]")
         #expect(s.run("attacks").count == AttackScenario.catalog.count + 3)
     }
 }

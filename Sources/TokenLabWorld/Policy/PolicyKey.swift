@@ -68,13 +68,13 @@ extension PolicyKey {
     /// The catalog, in the order `policy` prints it.
     public static let all: [PolicyKey] = [
         .duration("access.ttl", \.accessTTL, "lifetime of an access token", rule: "RFC 9700 §4.14, RFC 6819 §5.1.5.3"),
-        .duration("refresh.ttl", \.refreshTTL, "absolute lifetime of a refresh family, from login", rule: "RFC 9700 §4.14.2"),
+        .duration("refresh.ttl", \.refreshTTL, "absolute lifetime of a refresh family, from login", rule: "RFC 9700 §4.14.1"),
         .optionalDuration("refresh.idle", \.refreshIdle, "a refresh token unused this long expires", rule: "RFC 9700 §4.14.2"),
         .flag("refresh.rotation", \.rotation, "each refresh returns a new refresh token", rule: "RFC 9700 §4.14.2, OAuth 2.1 §4.3.1"),
         .flag("refresh.reuse_detection", \.reuseDetection, "reuse of a rotated token revokes its family", rule: "RFC 9700 §4.14.2"),
-        .duration("refresh.grace", \.reuseGrace, "the previous token is still accepted this long", rule: "RFC 9700 §4.14.2"),
-        .flag("logout.revoke", \.revokeOnLogout, "logout revokes the refresh family", rule: "RFC 7009 §2.1"),
-        .flag("denylist", \.denylist, "the API refuses access tokens revoked before expiry", rule: "RFC 7009 §2.1, RFC 6819 §5.1.5.3"),
+        .duration("refresh.grace", \.reuseGrace, "the previous token is still accepted this long (a common practice; RFC 9700 §4.14.2 has none)", rule: "RFC 9700 §4.14.2"),
+        .flag("logout.revoke", \.revokeOnLogout, "logout revokes the refresh family", rule: "RFC 7009 §1, §2.1"),
+        .flag("denylist", \.denylist, "the API refuses access tokens revoked before expiry", rule: "RFC 7009 §2.1, §3"),
         .choice("validation", \.validation, "the API validates locally or asks the auth server", rule: "RFC 9068 §4, RFC 7662 §2"),
         .duration("introspection.cache", \.introspectionCache, "how long the API caches an introspection answer", rule: "RFC 7662 §4"),
         .duration("leeway", \.leeway, "clock-skew allowance on exp and nbf", rule: "RFC 7519 §4.1.4"),
@@ -91,11 +91,11 @@ extension PolicyKey {
                       policy.allowedAlgorithms = algs
                       return true
                   }),
-        .choice("storage", \.storage, "where the browser keeps its tokens", rule: "OAuth browser-based-apps BCP §8"),
+        .choice("storage", \.storage, "where the browser keeps its tokens", rule: "browser-based-apps BCP §8"),
         .flag("cookie.httponly", \.cookieHttpOnly, "script cannot read the token cookie", rule: "browser-based-apps BCP §6.1.3.2"),
         .flag("cookie.secure", \.cookieSecure, "the token cookie is only sent over TLS", rule: "RFC 6265 §4.1.2.5"),
         .choice("cookie.samesite", \.cookieSameSite, "cross-site requests carry the cookie or not", rule: "RFC 6265bis §5.6.7"),
-        .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.4, RFC 6750 §5.3"),
+        .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.3, §10.4, RFC 6750 §5.3"),
         .duration("latency", \.latency, "one-way network latency of every link", rule: ""),
         .optionalDuration("client.refresh_ahead", \.refreshAhead, "the client refreshes before use when expiry is this close", rule: "RFC 6749 §6"),
         .flag("client.token_in_query", \.tokenInQuery, "the client sends the access token in the URL query", rule: "RFC 6750 §2.3, §5.3"),
