@@ -11,7 +11,7 @@ extension World {
             return .invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2")
         }
         if policy.checksAudience, !claims.audienceMatches {
-            return .invalidToken("audience is not this API (from introspection)", rule: "RFC 7662 §4, RFC 9068 §4")
+            return .invalidToken("audience is not this API (from introspection)", rule: "RFC 9700 §2.3, RFC 7662 §2.2")
         }
         return bindingRefusal(claims, token: token, proof: proof, resource: resource) ?? api.authorize(claims, for: Resource.catalog[resource])
     }
@@ -21,7 +21,7 @@ extension World {
     func bindingRefusal(_ claims: AccessTokenClaims, token: String?, proof: String?, resource: Int) -> APIResponse? {
         guard let token else { return nil }
         guard let bound = claims.confirmationThumbprint else {
-            return policy.dpop ? .invalidToken("not sender-constrained: this API requires DPoP-bound tokens", rule: "RFC 9449 §7.1") : nil
+            return policy.dpop ? .invalidToken("not sender-constrained: this API requires DPoP-bound tokens", rule: "RFC 9700 §2.2.1") : nil
         }
         let r = Resource.catalog[resource]
         switch api.checkProof(proof, method: r.method, url: ResourceServer.base + r.path, accessToken: token, now: now) {
