@@ -48,7 +48,7 @@ public enum Matrix {
         let nothing = outcomes.isEmpty ? "no attacker" : "nothing (by \(world.now.shortClockText))"
         return Cell(
             attack: attack, preset: preset,
-            window: exposure(world),
+            window: exposure(outcomes),
             apiRequests: outcomes.reduce(0) { $0 + $1.apiRequests },
             refreshes: outcomes.reduce(0) { $0 + $1.refreshes },
             highestRole: outcomes.contains { $0.highestRole == "admin" } ? "admin" : outcomes.compactMap(\.highestRole).first,
@@ -57,11 +57,13 @@ public enum Matrix {
             victimCost: world.attackLog.costs.first)
     }
 
-    /// From the first theft or forgery to the attacker's last success.
-    static func exposure(_ world: World) -> Duration? {
-        let materials = world.attackLog.materials
-        guard let first = materials.map(\.acquiredAt).min(), let last = materials.compactMap(\.lastSuccess).max() else { return nil }
-        return last - first
+    /// From the first theft or forgery to the moment the last of its
+    /// material stops being usable (or would stop, if nothing stops it):
+    /// the report's window, not the attacker's last use.
+    static func exposure(_ outcomes: [AttackOutcome]) -> Duration? {
+        let usable = outcomes.filter { $0.usableUntil != nil }
+        guard let first = usable.compactMap(\.acquiredAt).min(), let until = usable.compactMap(\.usableUntil).max() else { return nil }
+        return until - first
     }
 
     /// The reasons in "stopped: a [rule]; b [rule]", kept whole (rules hold no "; " of their own... mostly).

@@ -41,7 +41,7 @@ extension World {
 
     /// `keys retire KID`: tokens signed with it, genuine or forged, stop verifying.
     public func retireKey(_ kid: String) throws(CommandError) {
-        try auth.retireKey(kid)
+        try auth.retireKey(kid, at: now)
         api.apply(policy, keys: auth.keys)
         record(.security, from: "auth", "keys retire \(kid)", "tokens signed with \(kid) are refused from now on", rule: "RFC 7515 §4.1.4")
     }

@@ -73,7 +73,8 @@ struct Compare: ParsableCommand {
         }
         func describe(_ outcome: AttackOutcome?) -> String {
             guard let outcome else { return "(no such attack)" }
-            let reach = outcome.window.map { "\(outcome.apiRequests) requests over \($0.text)" } ?? "no successful use"
+            let used = outcome.lastSuccess == nil ? "no successful use" : "\(outcome.apiRequests) requests"
+            let reach = used + (outcome.window.map { ", usable for \($0.text)" } ?? ", never usable")
             return "\(reach); \(outcome.stoppedBy)"
         }
         for i in 0..<count {

@@ -41,12 +41,13 @@ extension AuthServer {
     }
 
     /// Stops accepting tokens signed with `kid`. The signing key cannot be retired.
-    func retireKey(_ kid: String) throws(CommandError) {
+    func retireKey(_ kid: String, at now: VirtualTime) throws(CommandError) {
         guard let index = keys.firstIndex(where: { $0.kid == kid }) else {
             throw CommandError("no key '\(kid)'; valid: " + keys.map(\.kid).joined(separator: ", "))
         }
         guard index != keys.count - 1 else { throw CommandError("\(kid) signs new tokens; keys rotate first, then retire it") }
         keys.remove(at: index)
+        retiredAt[kid] = now
         updateValidator()
     }
 

@@ -71,6 +71,10 @@ public final class AuthServer {
     private var familyBySession: [String: Int] = [:]
     /// Revoked access-token ids with their expiry; consulted when the policy has a denylist.
     private(set) var denylist: [String: Int64] = [:]
+    /// When each access-token id was denylisted and each key retired: what
+    /// the report needs to say until when a token stayed usable.
+    private(set) var denylistedAt: [String: VirtualTime] = [:]
+    var retiredAt: [String: VirtualTime] = [:]
     private var tokenIDs: RandomStream
     private var refreshSecrets: RandomStream
     private var sessionIDs: RandomStream
@@ -257,6 +261,7 @@ public final class AuthServer {
         if policy.denylist, case .valid(let claims) = validator.validate(token, now: now, epoch: World.epoch) {
             pruneDenylist(now: now)
             denylist[claims.tokenID] = claims.expiresAt
+            if denylistedAt[claims.tokenID] == nil { denylistedAt[claims.tokenID] = now }
             return (nil, claims.tokenID)
         }
         return (nil, nil)
@@ -296,6 +301,14 @@ public final class AuthServer {
         if record.rotatedAt != nil { return .rotated }
         if now >= record.expiresAt { return .expired }
         return .valid
+    }
+
+    /// What the store knows of a refresh token, for the report's "usable until".
+    func refreshFacts(of token: String) -> (family: Int, expiresAt: VirtualTime, rotatedAt: VirtualTime?, absoluteExpiry: VirtualTime)? {
+        guard let index = store.slot(of: TokenHash(of: token)) else { return nil }
+        let record = store[index]
+        let family = Int(record.family)
+        return (family, record.expiresAt, record.rotatedAt, families[family].absoluteExpiry)
     }
 
     func familyIsRevoked(_ index: Int) -> Bool { families[index].revoked != nil }

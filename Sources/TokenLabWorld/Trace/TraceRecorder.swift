@@ -63,7 +63,10 @@ public struct TraceRecorder {
         let outcomeLines = outcomes.map { outcome in
             JSONValue.object([
                 "type": .string("outcome"), "attack": .string(outcome.origin),
+                "acquired": outcome.acquiredAt.map { .int($0.milliseconds) } ?? .null,
+                "usable_until": outcome.usableUntil.map { .int($0.milliseconds) } ?? .null,
                 "window_ms": outcome.window.map { .int($0.milliseconds) } ?? .null,
+                "first_success": outcome.firstSuccess.map { .int($0.milliseconds) } ?? .null,
                 "last_success": outcome.lastSuccess.map { .int($0.milliseconds) } ?? .null,
                 "api_requests": .int(outcome.apiRequests), "refreshes": .int(outcome.refreshes),
                 "highest_role": outcome.highestRole.map(JSONValue.string) ?? .null,

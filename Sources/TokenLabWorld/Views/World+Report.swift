@@ -3,8 +3,14 @@ import TokenLabCore
 /// What one theft or forgery achieved, everything it led to included.
 public struct AttackOutcome: Equatable, Sendable {
     public var origin: String
-    /// From theft to the last successful use; nil if it never worked.
-    public var window: Duration?
+    /// When the theft or forgery happened.
+    public var acquiredAt: VirtualTime?
+    /// The last instant anything in the chain worked or would still work
+    /// (expiry, revocation, rotation, key retirement); nil if it never could.
+    public var usableUntil: VirtualTime?
+    /// From theft to `usableUntil`: how long it was (or is) a danger.
+    public var window: Duration? { usableUntil.flatMap { until in acquiredAt.map { until - $0 } } }
+    public var firstSuccess: VirtualTime?
     public var lastSuccess: VirtualTime?
     public var apiRequests: Int
     public var refreshes: Int
@@ -15,38 +21,12 @@ public struct AttackOutcome: Equatable, Sendable {
 }
 
 extension World {
-    /// Whether a material is still usable now and, if not, why.
+    /// One line on how long a material stays usable and what ends it.
     func stop(of material: AttackLog.Material) -> (stopped: Bool, text: String) {
-        if let refusal = material.stoppingRefusal {
-            return (true, "\(refusal.reason) at \(refusal.at.clockText) [\(refusal.rule)]")
-        }
-        guard let token = material.token else {
-            let index = clients.firstIndex(where: { $0.user == material.victim })
-            let alive = index.map { clients[$0].access != nil || clients[$0].refresh != nil } ?? false
-            return alive ? (false, "nothing stopped it by \(now.clockText): the session is still open")
-                         : (true, "the victim's session ended (logout or refusal)")
-        }
-        if material.kind == "refresh" {
-            let state = auth.refreshState(of: token, now: now)
-            switch state {
-            case .valid: return (false, "nothing stopped it by \(now.clockText)")
-            case .rotated: return (true, "rotated: the next use would be refused [RFC 9700 §4.14.2]")
-            case .revoked:
-                let family = ledger.entry(value: token)?.family ?? -1
-                let reason = family >= 0 ? auth.families[family].revoked?.reason ?? "" : ""
-                return reason == "reuse detected"
-                    ? (true, "its family was revoked: reuse detected [RFC 9700 §4.14.2]")
-                    : (true, "its family was revoked (\(reason)) [RFC 7009 §2.1]")
-            case .expired, .unknown: return (true, "expired [RFC 6749 §5.2]")
-            }
-        }
-        switch api.validateLocally(token, now: now, auth: auth) {
-        case .accepted:
-            let until = ledger.entry(value: token).map { " (usable until \(($0.expiresAt + policy.leeway).clockText))" } ?? ""
-            return (false, "nothing stopped it by \(now.clockText)\(until)")
-        case .refused(let response):
-            return (true, "refused now: \(response.summary) [\(response.rule ?? "")]")
-        }
+        let usability = usability(of: material)
+        guard let until = usability.until else { return (true, "never usable: \(usability.what) [\(usability.rule)]") }
+        if usability.hasEnded { return (true, "usable until \(until.clockText): \(usability.what) [\(usability.rule)]") }
+        return (false, "usable until \(until.clockText) unless stopped: \(usability.what) [\(usability.rule)]")
     }
 
     /// A short name for what stopped a piece of material, for tables.
@@ -59,11 +39,11 @@ extension World {
             ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),
             ("in URLs", "no tokens in URLs"), ("in a URL", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
             ("only in memory", "memory storage"), ("SameSite", "SameSite cookie"), ("in a header", "header, not cookie"),
-            ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"),
+            ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"), ("retired", "key retirement"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("another key", "proof of possession"), ("invalid_dpop_proof", "proof of possession"),
             ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
-            ("issuer", "iss check"), ("expired", "expiry"), ("was revoked", "revocation"), ("no token", "no token held"), ("session ended", "session ended"),
+            ("issuer", "iss check"), ("expired", "expiry"), ("expiry", "expiry"), ("was revoked", "revocation"), ("family revoked", "revocation"), ("no token", "no token held"), ("session ended", "session ended"),
         ]
         return labels.first(where: { text.contains($0.0) })?.1 ?? "refused"
     }
@@ -72,33 +52,34 @@ extension World {
     public func attackOutcomes() -> [AttackOutcome] {
         let materials = attackLog.materials
         let blocked = attackLog.blocked.map { attempt in
-            AttackOutcome(origin: "\(attempt.action) at \(attempt.at.clockText): got nothing", window: nil, lastSuccess: nil,
-                          apiRequests: 0, refreshes: 0, highestRole: nil,
+            AttackOutcome(origin: "\(attempt.action) at \(attempt.at.clockText): got nothing", acquiredAt: attempt.at, usableUntil: nil,
+                          firstSuccess: nil, lastSuccess: nil, apiRequests: 0, refreshes: 0, highestRole: nil,
                           stoppedBy: "stopped: \(attempt.why) [\(attempt.rule)]", stopped: true)
         }
         return blocked + materials.indices.filter { materials[$0].root == $0 }.map { root in
             let chain = materials.filter { $0.root == root }
-            let last = chain.compactMap(\.lastSuccess).max()
+            let usabilities = chain.map { usability(of: $0) }
             let api = chain.reduce(0) { $0 + $1.uses.filter { !$0.what.hasPrefix("POST /token") }.reduce(0) { $0 + $1.count } }
             let refreshes = chain.reduce(0) { $0 + $1.uses.filter { $0.what.hasPrefix("POST /token") }.reduce(0) { $0 + $1.count } }
             let roles = chain.compactMap(\.highestRole)
-            let stops = chain.map { stop(of: $0) }
-            let stopped = stops.allSatisfy(\.stopped)
+            let stopped = usabilities.allSatisfy(\.hasEnded)
             var reasons: [String] = [], labels: [String] = []
-            for stop in stops where stop.stopped {
-                let rule = stop.text.split(separator: "[").last.map { " [" + $0 } ?? ""
-                let label = World.stopLabel(stop.text)
+            for usability in usabilities where usability.hasEnded {
+                let label = World.stopLabel(usability.what)
                 // One entry per kind of stop, with the rule of its first occurrence.
                 if !labels.contains(label) {
                     labels.append(label)
-                    reasons.append(label + rule)
+                    reasons.append("\(label) [\(usability.rule)]")
                 }
             }
+            let until = usabilities.compactMap(\.until).max()
             return AttackOutcome(
                 origin: "\(materials[root].id) \(materials[root].origin) at \(materials[root].acquiredAt.clockText)",
-                window: last.map { $0 - materials[root].acquiredAt }, lastSuccess: last,
+                acquiredAt: materials[root].acquiredAt, usableUntil: until,
+                firstSuccess: chain.compactMap(\.firstSuccess).min(), lastSuccess: chain.compactMap(\.lastSuccess).max(),
                 apiRequests: api, refreshes: refreshes, highestRole: roles.contains("admin") ? "admin" : roles.first,
-                stoppedBy: stopped ? "stopped: " + reasons.joined(separator: "; ") : "nothing stopped it by \(now.clockText)",
+                stoppedBy: stopped ? "stopped: " + reasons.joined(separator: "; ")
+                    : "nothing stopped it by \(now.clockText)" + (until.map { "; usable until \($0.clockText)" } ?? ""),
                 stopped: stopped)
         }
     }
@@ -130,8 +111,12 @@ extension World {
                 lines.append(text)
                 lines.append("      " + stop(of: material).text)
             }
-            let window = outcome.window.map { "exposure \($0.text) (to \(outcome.lastSuccess?.clockText ?? "-"))" } ?? "no successful use"
-            lines.append("   → \(window); \(outcome.apiRequests) API requests, \(outcome.refreshes) refreshes; highest role \(outcome.highestRole ?? "none")")
+            let window = outcome.window.map { "window \($0.text), from the theft to \(outcome.usableUntil?.clockText ?? "-")" } ?? "never usable"
+            let used = outcome.lastSuccess.map { "last success \($0.clockText)" } ?? "never used successfully"
+            lines.append("   → \(window); \(used)")
+            let requests = outcome.apiRequests == 1 ? "1 API request" : "\(outcome.apiRequests) API requests"
+            let refreshes = outcome.refreshes == 1 ? "1 refresh" : "\(outcome.refreshes) refreshes"
+            lines.append("   → \(requests), \(refreshes); highest role \(outcome.highestRole ?? "none")")
             lines.append("   → \(outcome.stoppedBy)")
         }
         for cost in attackLog.costs { lines.append("cost to the victim: \(cost)") }

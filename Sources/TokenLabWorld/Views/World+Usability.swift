@@ -1,0 +1,118 @@
+import TokenLabCore
+import TokenLabTokens
+
+/// Until when a piece of stolen or forged material stays usable, and what
+/// ends it: the report's and the matrix's window runs from the theft to
+/// this moment, not to the attacker's last use. Computed from recorded
+/// facts (expiry claims, revocation and retirement times, rotation), never
+/// from the last time someone happened to try.
+struct Usability: Equatable {
+    /// The last instant it worked or would work; nil if it never could.
+    var until: VirtualTime?
+    /// True when that end is behind us (or it never worked).
+    var hasEnded: Bool
+    /// What ends it: "expiry", "family revoked (reuse detected)", ...
+    var what: String
+    var rule: String
+}
+
+extension World {
+    /// The API's verdict on `token` now, in the validation mode in force
+    /// (local checks and the denylist, or introspection with its cache):
+    /// the same verdict `call` would get, without a request.
+    func verdictNow(on token: String) -> ResourceServer.LocalCheck {
+        guard policy.validation == .introspection else { return api.validateLocally(token, now: now, auth: auth) }
+        let answer = api.cachedIntrospection(token, now: now) ?? auth.introspect(token: token, now: now, policy: policy)
+        guard answer.active, let claims = answer.claims else {
+            return .refused(.invalidToken("inactive: \(answer.reason)", rule: "RFC 7662 §2.2"))
+        }
+        if policy.checksAudience, !claims.audienceMatches {
+            return .refused(.invalidToken("audience is not this API (from introspection)", rule: "RFC 9700 §2.3, RFC 7662 §2.2"))
+        }
+        return .accepted(claims)
+    }
+
+    func usability(of material: AttackLog.Material) -> Usability {
+        guard let token = material.token else { return sessionUsability(material) }
+        let usability = material.kind == "refresh" ? refreshUsability(token) : accessUsability(token, material: material)
+        // Refused before its end, and never accepted: it was never usable in
+        // her hands (another audience, a proof of possession she cannot make).
+        if material.successes == 0, let refusal = material.refusals.first, usability.until.map({ refusal.at < $0 }) ?? false {
+            return Usability(until: nil, hasEnded: true, what: "never usable by her: \(refusal.reason)", rule: refusal.rule)
+        }
+        // Never shorter than what was seen to work.
+        guard let last = material.lastSuccess else { return usability }
+        var result = usability
+        if result.until.map({ $0 < last }) ?? true { result.until = last }
+        return result
+    }
+
+    private func refreshUsability(_ token: String) -> Usability {
+        guard let facts = auth.refreshFacts(of: token) else {
+            // The store forgets records once they have expired on their own.
+            if let entry = ledger.entry(value: token) {
+                return Usability(until: entry.expiresAt, hasEnded: true, what: "expiry", rule: "RFC 6749 §5.2")
+            }
+            return Usability(until: nil, hasEnded: true, what: "not a refresh token this auth server issued", rule: "RFC 6749 §5.2")
+        }
+        // Whichever ended it first: rotation (after any grace), revocation, expiry.
+        var ends: [Usability] = []
+        if let rotated = facts.rotatedAt {
+            let end = rotated + policy.reuseGrace
+            ends.append(Usability(until: end, hasEnded: end <= now, what: "rotated: a newer token replaced it", rule: "RFC 9700 §4.14.2"))
+        }
+        if let revoked = auth.families[facts.family].revoked {
+            let what = revoked.reason == "reuse detected" ? "family revoked: reuse detected" : "family revoked (\(revoked.reason))"
+            ends.append(Usability(until: revoked.at, hasEnded: true, what: what,
+                                  rule: revoked.reason == "reuse detected" ? "RFC 9700 §4.14.2" : "RFC 7009 §2.1"))
+        }
+        if facts.expiresAt <= now {
+            ends.append(Usability(until: facts.expiresAt, hasEnded: true, what: "expiry", rule: "RFC 6749 §5.2"))
+        }
+        if let first = ends.filter(\.hasEnded).min(by: { ($0.until ?? now) < ($1.until ?? now) }) { return first }
+        // Nothing has stopped it: used at least once per idle period, it lasts
+        // as long as its family may (RFC 9700 §4.14.1).
+        return Usability(until: facts.absoluteExpiry, hasEnded: false,
+                         what: "nothing yet; it would end with its family's absolute lifetime", rule: "RFC 9700 §4.14.1")
+    }
+
+    private func accessUsability(_ token: String, material: AttackLog.Material) -> Usability {
+        let entry = ledger.entry(value: token)
+        let expiry = entry.map { $0.expiresAt + policy.leeway }
+        switch verdictNow(on: token) {
+        case .accepted:
+            return Usability(until: expiry, hasEnded: false, what: "nothing yet; it would expire", rule: "RFC 7519 §4.1.4")
+        case .refused(let response):
+            let rule = response.rule ?? ""
+            switch response.rejection {
+            case .expired?:
+                return Usability(until: expiry, hasEnded: true, what: "expiry", rule: rule)
+            case .unknownKey?, .badSignature?:
+                if let kid = kid(of: token), let retired = auth.retiredAt[kid] {
+                    return Usability(until: retired, hasEnded: true, what: "key \(kid) retired", rule: "RFC 7517 §4.5")
+                }
+            default:
+                break
+            }
+            if response.description.contains("denylisted"), let jti = tokenID(of: token), let at = auth.denylistedAt[jti] {
+                return Usability(until: at, hasEnded: true, what: "revoked (denylisted)", rule: rule)
+            }
+            if response.description.hasPrefix("inactive"), let family = entry?.family, family >= 0,
+               let revoked = auth.familyRevocationTime(family) {
+                return Usability(until: revoked, hasEnded: true, what: "inactive: its session was revoked", rule: rule)
+            }
+            return Usability(until: nil, hasEnded: true, what: "refused: \(response.summary)", rule: rule)
+        }
+    }
+
+    private func sessionUsability(_ material: AttackLog.Material) -> Usability {
+        let index = clients.firstIndex(where: { $0.user == material.victim })
+        let open = index.map { clients[$0].access != nil || clients[$0].refresh != nil } ?? false
+        return Usability(until: material.lastSuccess, hasEnded: !open,
+                         what: open ? "nothing yet; it works while the victim's page is open" : "the victim's session ended",
+                         rule: "browser-based-apps BCP §5.1.4")
+    }
+
+    private func kid(of token: String) -> String? { (try? DecodedJWS(token))?.header["kid"]?.stringValue }
+    private func tokenID(of token: String) -> String? { (try? DecodedJWS(token))?.payload["jti"]?.stringValue }
+}
