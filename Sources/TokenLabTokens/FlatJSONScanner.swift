@@ -19,32 +19,21 @@ struct FlatJSONScanner {
 
     enum Result { case done, needsFullParser }
 
-    /// A member name already seen: where, how long, and its first bytes packed.
-    private struct SeenName { var fingerprint: UInt64; var start: Int; var count: Int }
     /// More members than this go to the full parser (a token has about ten).
-    private static let maxMembers = 24
+    private static let maxMembers = 16
 
     /// Calls `body` with each member's raw key bytes and value.
     static func forEachMember(
         in bytes: UnsafeBufferPointer<UInt8>,
         _ body: (UnsafeBufferPointer<UInt8>, Value) -> Void
     ) -> Result {
-        withUnsafeTemporaryAllocation(of: SeenName.self, capacity: maxMembers) { seen in
-            scan(bytes, seen: seen, body)
-        }
-    }
-
-    private static func scan(
-        _ bytes: UnsafeBufferPointer<UInt8>, seen: UnsafeMutableBufferPointer<SeenName>,
-        _ body: (UnsafeBufferPointer<UInt8>, Value) -> Void
-    ) -> Result {
         var i = 0
         let n = bytes.count
         var names = 0
-        func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        @inline(__always) func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
         // A plain string: printable ASCII only (no escapes, no control
         // characters, and no bytes ≥ 0x80, whose UTF-8 the full parser checks).
-        func plainString() -> UnsafeBufferPointer<UInt8>? {
+        @inline(__always) func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
             guard let j = bytes.index(of: UInt8(ascii: "\""), from: start) else { return nil }
@@ -52,19 +41,31 @@ struct FlatJSONScanner {
             i = j + 1
             return UnsafeBufferPointer(rebasing: bytes[start..<j])
         }
-        // Whether `key` repeats an earlier member name (RFC 7515 §4, RFC 7519 §4).
-        func isRepeated(_ key: UnsafeBufferPointer<UInt8>, start: Int) -> Bool {
-            let fingerprint = key.count <= 8 ? key.shortKeyCode : key.prefixCode
-            for index in 0..<names {
-                let other = seen[index]
-                guard other.fingerprint == fingerprint, other.count == key.count else { continue }
-                if key.count <= 8 || key.equals(UnsafeBufferPointer(rebasing: bytes[other.start..<(other.start + other.count)])) {
-                    return true
+        // Whether `key` may repeat an earlier member name (RFC 7515 §4, RFC
+        // 7519 §4). Names are compared by fingerprint: exact up to eight bytes
+        // (plain names hold no NUL), the first eight bytes and the length
+        // beyond. A match, true or not, sends the payload to the full parser,
+        // which decides exactly. A 64-bit filter keeps the usual case to one
+        // multiply and one test per name. A tuple is plain stack storage
+        // (a SIMD vector would be copied whole on every write).
+        var fingerprints: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                           UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var filter: UInt64 = 0
+        @inline(__always) func mayRepeat(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            let fingerprint = key.count <= 8 ? key.shortKeyCode : key.prefixCode ^ UInt64(truncatingIfNeeded: key.count)
+            let bit: UInt64 = 1 << ((fingerprint &* 0x9E37_79B9_7F4A_7C15) >> 58)
+            let mayBeSeen = filter & bit != 0
+            filter |= bit
+            return withUnsafeMutableBytes(of: &fingerprints) { raw in
+                let slots = raw.bindMemory(to: UInt64.self)
+                if mayBeSeen {
+                    for index in 0..<names where slots[index] == fingerprint { return true }
                 }
+                slots[names] = fingerprint
+                names += 1
+                return false
             }
-            seen[names] = SeenName(fingerprint: fingerprint, start: start, count: key.count)
-            names += 1
-            return false
         }
         skipSpace()
         guard i < n, bytes[i] == UInt8(ascii: "{") else { return .needsFullParser }
@@ -74,7 +75,7 @@ struct FlatJSONScanner {
         while true {
             skipSpace()
             guard names < maxMembers, let key = plainString() else { return .needsFullParser }
-            guard !isRepeated(key, start: i - key.count - 1) else { return .needsFullParser }
+            guard !mayRepeat(key) else { return .needsFullParser }
             skipSpace()
             guard i < n, bytes[i] == UInt8(ascii: ":") else { return .needsFullParser }
             i += 1
@@ -131,10 +132,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
     func equals(_ text: StaticString) -> Bool {
         guard count == text.utf8CodeUnitCount else { return false }
         return memcmp(baseAddress, text.utf8Start, count) == 0
-    }
-
-    func equals(_ other: UnsafeBufferPointer<UInt8>) -> Bool {
-        count == other.count && memcmp(baseAddress, other.baseAddress, count) == 0
     }
 
     func equals(_ bytes: [UInt8]) -> Bool {
