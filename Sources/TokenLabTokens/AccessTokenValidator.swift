@@ -39,8 +39,12 @@ public struct AccessTokenClaims: Sendable, Equatable {
     public var sessionID: String = ""
     public var role: String = ""
     public var scope: String = ""
+    /// Unix seconds, rounded up from a fractional `exp`: the second by which
+    /// the token has certainly expired. Clamped, like every NumericDate.
     public var expiresAt: Int64 = 0
+    /// Unix seconds, rounded down.
     public var issuedAt: Int64 = 0
+    /// Unix seconds, rounded up.
     public var notBefore: Int64?
     /// Whether `aud` names the audience of the rules, checked or not: an API
     /// that learns claims by introspection checks this itself (RFC 7662 §4).
@@ -98,7 +102,10 @@ public final class AccessTokenValidator {
     /// The last header segment seen and what it says: every token from one
     /// auth server key shares its header, so it is read once, not per request.
     private var lastHeaderSegment: [UInt8] = []
-    private var lastHeader = HeaderFacts()
+    private var lastHeader = HeaderFacts.readFully([])
+    /// Off, every header and payload goes through the full parser: the
+    /// differential test compares the two paths' verdicts with it.
+    var usesFastPath = true
 
     public init(rules: ValidationRules) {
         self.rules = rules
@@ -138,23 +145,32 @@ public final class AccessTokenValidator {
         let signaturePart = UnsafeBufferPointer(rebasing: bytes[(secondDot + 1)...])
         let signingInput = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[0..<secondDot]))
 
-        let header: HeaderFacts
+        let reading: HeaderFacts.Reading
         if headerPart.equals(lastHeaderSegment) {
-            header = lastHeader
+            reading = lastHeader
         } else {
-            switch Base64URL.decodeScratch(headerPart, { HeaderFacts.read($0) }) {
-            case .some(.some(let facts)): header = facts
-            case .some(.none): return .rejected(.malformed("header is not a JSON object"))
-            case .none: return .rejected(.malformed("header is not base64url"))
+            let decoded = Base64URL.decodeScratch(headerPart) { bytes in
+                usesFastPath ? HeaderFacts.read(bytes) : HeaderFacts.readFully(Array(bytes))
             }
+            guard let decoded else { return .rejected(.malformed(DecodedJWS.FormatError.badBase64(part: "header").description)) }
+            reading = decoded
             lastHeaderSegment = Array(headerPart)
-            lastHeader = header
+            lastHeader = reading
+        }
+        let header: HeaderFacts
+        switch reading {
+        case .facts(let facts): header = facts
+        case .rejected(let rejection): return .rejected(rejection)
         }
 
         // 1. Algorithm (RFC 8725 §3.1): exact match against the allow-list.
         let isNone = header.alg.utf8.count == 4 && header.alg.lowercased() == "none"
         if isNone {
             guard acceptsNone else { return .rejected(.algorithmNotAllowed(header.alg)) }
+            // Unsigned, but still three base64url parts, as `decode` requires.
+            guard Base64URL.decodeScratch(signaturePart, { _ in true }) == true else {
+                return .rejected(.malformed(DecodedJWS.FormatError.badBase64(part: "signature").description))
+            }
         } else if !(header.alg == "HS256" && acceptsHS256) && !(header.alg == "RS256" && acceptsRS256) {
             return .rejected(.algorithmNotAllowed(header.alg))
         }
@@ -188,27 +204,34 @@ public final class AccessTokenValidator {
             guard verified == true else { return .rejected(.badSignature) }
         }
         // 4. Claims.
-        let facts: ClaimFacts?? = Base64URL.decodeScratch(payloadPart) { payload in
-            ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: extractsTokenID,
-                            extractsIdentity: extractsIdentity)
+        let claimReading: ClaimFacts.Reading? = Base64URL.decodeScratch(payloadPart) { payload in
+            usesFastPath
+                ? ClaimFacts.read(payload, issuer: issuerBytes, audience: audienceBytes, extractsTokenID: extractsTokenID,
+                                  extractsIdentity: extractsIdentity)
+                : ClaimFacts.readFully(Array(payload), issuer: issuerBytes, audience: audienceBytes,
+                                       extractsTokenID: extractsTokenID, extractsIdentity: extractsIdentity)
         }
-        guard let decoded = facts else { return .rejected(.malformed("payload is not base64url")) }
-        guard var claims = decoded else { return .rejected(.malformed("payload is not a JSON object")) }
-        guard let exp = claims.exp else { return .rejected(.missingClaim("exp")) }
-        let leeway = leewayMilliseconds
-        let expiresAt = VirtualTime.fromUnixSeconds(exp, epoch: epoch)
-        if now.milliseconds >= expiresAt.milliseconds + leeway {
+        let claims: ClaimFacts
+        switch claimReading {
+        case .none: return .rejected(.malformed(DecodedJWS.FormatError.badBase64(part: "payload").description))
+        case .some(.rejected(let rejection)): return .rejected(rejection)
+        case .some(.facts(let facts)): claims = facts
+        }
+        // Saturating arithmetic throughout: claim values are any Int64.
+        let expiresAt = VirtualTime.fromUnixMilliseconds(claims.expiresAtMilliseconds, epoch: epoch)
+        if now.milliseconds >= saturatingSum(expiresAt.milliseconds, leewayMilliseconds) {
             return .rejected(.expired(ago: now - expiresAt))
         }
-        if let nbf = claims.nbf {
-            let start = VirtualTime.fromUnixSeconds(nbf, epoch: epoch)
-            if now.milliseconds + leeway < start.milliseconds { return .rejected(.notYetValid(for: start - now)) }
+        if let notBefore = claims.notBeforeMilliseconds {
+            let start = VirtualTime.fromUnixMilliseconds(notBefore, epoch: epoch)
+            if saturatingSum(now.milliseconds, leewayMilliseconds) < start.milliseconds {
+                return .rejected(.notYetValid(for: start - now))
+            }
         }
         if checksIssuer && !claims.issuerMatches { return .rejected(.wrongIssuer) }
         if checksAudience && !claims.audienceMatches { return .rejected(.wrongAudience) }
-        claims.validated.expiresAt = exp
-        claims.validated.notBefore = claims.nbf
-        claims.validated.audienceMatches = claims.audienceMatches
-        return .valid(claims.validated)
+        var validated = claims.validated
+        validated.audienceMatches = claims.audienceMatches
+        return .valid(validated)
     }
 }

@@ -58,6 +58,12 @@ public enum DPoPCheck: Equatable, Sendable {
         guard let proof else { return .invalid("no DPoP proof") }
         let decoded: DecodedJWS
         do { decoded = try DecodedJWS(proof) } catch { return .invalid("proof is not a JWS: \(error)") }
+        // The same structural rules as access tokens: unique names (RFC 7515 §4,
+        // RFC 7519 §4) and no critical extension, since none is understood (§4.1.11).
+        if let name = decoded.header.firstRepeatedMemberName ?? decoded.payload.firstRepeatedMemberName {
+            return .invalid("proof repeats the member \(JSONValue.quoted(name))")
+        }
+        guard decoded.header["crit"] == nil else { return .invalid("proof has a crit header this server does not understand") }
         guard decoded.header["typ"] == .string("dpop+jwt") else { return .invalid("proof typ is not dpop+jwt") }
         guard decoded.header["alg"] == .string("EdDSA") else { return .invalid("proof alg is not EdDSA") }
         guard let jwk = decoded.header["jwk"], jwk["kty"] == .string("OKP"), jwk["crv"] == .string("Ed25519"),
@@ -71,7 +77,10 @@ public enum DPoPCheck: Equatable, Sendable {
         guard decoded.payload["htm"] == .string(method), decoded.payload["htu"] == .string(url) else {
             return .invalid("proof is for another request (htm/htu)")
         }
-        guard let iat = decoded.payload["iat"]?.intValue, abs(now - iat) <= maxAge else {
+        // In milliseconds and saturating: `iat` may be any number, even a fraction.
+        guard let iat = decoded.payload["iat"]?.numericDateMilliseconds,
+              case let (age, overflow) = saturatingProduct(now, 1000).subtractingReportingOverflow(iat), !overflow,
+              age.magnitude <= saturatingProduct(maxAge, 1000).magnitude else {
             return .invalid("proof is stale or from the future (iat)")
         }
         if let accessToken {

@@ -4,19 +4,23 @@ import Glibc
 
 /// Reads the top-level members of a small JSON object in place, without
 /// building strings or arrays: the resource server's hot path validates
-/// every request with it. Anything unusual (escapes, nesting other than an
-/// array of plain strings, fractions) reports `needsFullParser`, and the
-/// caller falls back to `JSONValue.parse`, so odd tokens are still judged
-/// correctly, just more slowly.
+/// every request with it. It only ever says "done" for plain, well-formed
+/// input: anything unusual (escapes, non-ASCII bytes, nesting other than an
+/// array of plain strings, fractions, leading zeros, a repeated member name,
+/// broken syntax) reports `needsFullParser`, and the caller asks
+/// `JSONValue.parse`, so every refusal, and its reason, comes from the one
+/// strict parser. A differential test holds the two to the same verdicts.
 struct FlatJSONScanner {
     enum Value {
         case string(UnsafeBufferPointer<UInt8>)
         case integer(Int64)
         case stringArray(UnsafeBufferPointer<UInt8>) // the raw text between [ and ]
-        case other
     }
 
-    enum Result { case done, needsFullParser, malformed }
+    enum Result { case done, needsFullParser }
+
+    /// More members than this go to the full parser (a token has about ten).
+    private static let maxMembers = 16
 
     /// Calls `body` with each member's raw key bytes and value.
     static func forEachMember(
@@ -25,24 +29,53 @@ struct FlatJSONScanner {
     ) -> Result {
         var i = 0
         let n = bytes.count
-        func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
-        // A plain string: no escapes, no control characters.
-        func plainString() -> UnsafeBufferPointer<UInt8>? {
+        var names = 0
+        @inline(__always) func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        // A plain string: printable ASCII only (no escapes, no control
+        // characters, and no bytes ≥ 0x80, whose UTF-8 the full parser checks).
+        @inline(__always) func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
             guard let j = bytes.index(of: UInt8(ascii: "\""), from: start) else { return nil }
-            for k in start..<j where bytes[k] == UInt8(ascii: "\\") || bytes[k] < 0x20 { return nil }
+            for k in start..<j where bytes[k] &- 0x20 >= 0x60 || bytes[k] == UInt8(ascii: "\\") { return nil }
             i = j + 1
             return UnsafeBufferPointer(rebasing: bytes[start..<j])
         }
+        // Whether `key` may repeat an earlier member name (RFC 7515 §4, RFC
+        // 7519 §4). Names are compared by fingerprint: exact up to eight bytes
+        // (plain names hold no NUL), the first eight bytes and the length
+        // beyond. A match, true or not, sends the payload to the full parser,
+        // which decides exactly. A 64-bit filter keeps the usual case to one
+        // multiply and one test per name. A tuple is plain stack storage
+        // (a SIMD vector would be copied whole on every write).
+        var fingerprints: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64,
+                           UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+            = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var filter: UInt64 = 0
+        @inline(__always) func mayRepeat(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+            let fingerprint = key.count <= 8 ? key.shortKeyCode : key.prefixCode ^ UInt64(truncatingIfNeeded: key.count)
+            let bit: UInt64 = 1 << ((fingerprint &* 0x9E37_79B9_7F4A_7C15) >> 58)
+            let mayBeSeen = filter & bit != 0
+            filter |= bit
+            return withUnsafeMutableBytes(of: &fingerprints) { raw in
+                let slots = raw.bindMemory(to: UInt64.self)
+                if mayBeSeen {
+                    for index in 0..<names where slots[index] == fingerprint { return true }
+                }
+                slots[names] = fingerprint
+                names += 1
+                return false
+            }
+        }
         skipSpace()
-        guard i < n, bytes[i] == UInt8(ascii: "{") else { return .malformed }
+        guard i < n, bytes[i] == UInt8(ascii: "{") else { return .needsFullParser }
         i += 1
         skipSpace()
-        if i < n, bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .malformed }
+        if i < n, bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .needsFullParser }
         while true {
             skipSpace()
-            guard let key = plainString() else { return .needsFullParser }
+            guard names < maxMembers, let key = plainString() else { return .needsFullParser }
+            guard !mayRepeat(key) else { return .needsFullParser }
             skipSpace()
             guard i < n, bytes[i] == UInt8(ascii: ":") else { return .needsFullParser }
             i += 1
@@ -55,6 +88,7 @@ struct FlatJSONScanner {
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 var negative = false
                 if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+                let digitsStart = i
                 var value: Int64 = 0
                 var digits = 0
                 while i < n, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
@@ -63,18 +97,20 @@ struct FlatJSONScanner {
                     digits += 1
                     i += 1
                 }
-                guard digits > 0 else { return .malformed }
+                // No digits, or a leading zero (RFC 8259 §6): the full parser says why.
+                guard digits > 0, digits == 1 || bytes[digitsStart] != UInt8(ascii: "0") else { return .needsFullParser }
                 if i < n, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") { return .needsFullParser }
                 body(key, .integer(negative ? -value : value))
             case UInt8(ascii: "["):
                 let start = i + 1
                 i += 1
+                var expectsItem = false
                 while true {
                     skipSpace()
-                    if i < n, bytes[i] == UInt8(ascii: "]") { break }
+                    if i < n, bytes[i] == UInt8(ascii: "]"), !expectsItem { break }
                     guard plainString() != nil else { return .needsFullParser }
                     skipSpace()
-                    if i < n, bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+                    if i < n, bytes[i] == UInt8(ascii: ",") { i += 1; expectsItem = true; continue }
                     guard i < n, bytes[i] == UInt8(ascii: "]") else { return .needsFullParser }
                     break
                 }
@@ -84,10 +120,10 @@ struct FlatJSONScanner {
                 return .needsFullParser
             }
             skipSpace()
-            guard i < n else { return .malformed }
+            guard i < n else { return .needsFullParser }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .malformed }
-            return .malformed
+            if bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .needsFullParser }
+            return .needsFullParser
         }
     }
 }
@@ -104,6 +140,12 @@ extension UnsafeBufferPointer where Element == UInt8 {
     }
 
     var string: String { String(decoding: self, as: UTF8.self) }
+
+    /// The first eight bytes packed little-endian (count must be at least 8).
+    var prefixCode: UInt64 {
+        guard count >= 8, let base = baseAddress else { return 0 }
+        return UnsafeRawPointer(base).loadUnaligned(as: UInt64.self).littleEndian
+    }
 
     /// Up to eight bytes packed little-endian, for switching on short member
     /// names; 0 for longer ones (compare those byte by byte).
@@ -138,4 +180,5 @@ enum MemberName {
     static let jti: UInt64 = 0x69_746a, sid: UInt64 = 0x64_6973, role: UInt64 = 0x656c_6f72
     static let scope: UInt64 = 0x65_706f_6373
     static let alg: UInt64 = 0x67_6c61, typ: UInt64 = 0x70_7974, kid: UInt64 = 0x64_696b
+    static let crit: UInt64 = 0x7469_7263
 }

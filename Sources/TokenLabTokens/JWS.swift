@@ -74,11 +74,30 @@ public struct DecodedJWS: Sendable {
 
     private static func json(_ segment: Substring, part: String) throws(FormatError) -> JSONValue {
         guard let bytes = Base64URL.decode(String(segment)) else { throw .badBase64(part: part) }
+        return try jsonObject(bytes, part: part)
+    }
+
+    /// The one reading of a decoded header or payload: strict JSON (RFC 8259,
+    /// so valid UTF-8 and no leading zeros) and an object. `decode` and the
+    /// validator's full path both call it, so they cannot disagree on it.
+    static func jsonObject(_ bytes: [UInt8], part: String) throws(FormatError) -> JSONValue {
         let value: JSONValue
         do { value = try JSONValue.parse(bytes) } catch { throw .badJSON(part: part, error) }
         guard case .object = value else {
             throw .badJSON(part: part, JSONParseError(offset: 0, reason: "not an object"))
         }
         return value
+    }
+}
+
+extension JSONValue {
+    /// The first member of this object whose name an earlier member already
+    /// used, in document order; nil when every name is unique.
+    public var firstRepeatedMemberName: String? {
+        guard case .object(let members) = self else { return nil }
+        for (index, member) in members.enumerated() where members[..<index].contains(where: { $0.key == member.key }) {
+            return member.key
+        }
+        return nil
     }
 }

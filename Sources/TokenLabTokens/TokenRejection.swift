@@ -13,6 +13,13 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
     case wrongIssuer
     case wrongAudience
     case missingClaim(String)
+    /// A `crit` header naming extensions this validator does not understand
+    /// (it understands none), or a `crit` that is not a list of names.
+    case criticalHeader(String)
+    /// A header parameter (`inHeader`) or claim written twice.
+    case duplicateMember(String, inHeader: Bool)
+    /// `exp`, `nbf` or `iat` present but not a JSON number.
+    case notNumericDate(String)
 
     public var description: String {
         switch self {
@@ -26,13 +33,19 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
         case .wrongIssuer: "issuer is not this auth server"
         case .wrongAudience: "audience is not this API"
         case .missingClaim(let name): "claim \(name) missing or not of the right type"
+        case .criticalHeader(let why): why
+        case .duplicateMember(let name, let inHeader):
+            "\(inHeader ? "header parameter" : "claim") \(JSONValue.quoted(name)) appears more than once"
+        case .notNumericDate(let name): "claim \(name) is not a NumericDate (a JSON number of seconds)"
         }
     }
 
     /// The rule that refused the token, with its section.
     public var rule: String {
         switch self {
-        case .malformed: "RFC 7515 §7.1"
+        // Structure (§7.1), base64url, and "a UTF-8-encoded representation
+        // of a completely valid JSON object" (RFC 7519 §7.2 steps 4 and 10).
+        case .malformed: "RFC 7515 §7.1, RFC 7519 §7.2"
         case .algorithmNotAllowed: "RFC 8725 §3.1"
         case .wrongType: "RFC 9068 §4, RFC 8725 §3.11"
         case .unknownKey: "RFC 7515 §4.1.4"
@@ -42,6 +55,14 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
         case .wrongIssuer: "RFC 9068 §4, RFC 7519 §4.1.1"
         case .wrongAudience: "RFC 9068 §4, RFC 7519 §4.1.3"
         case .missingClaim: "RFC 9068 §2.2"
+        case .criticalHeader: "RFC 7515 §4.1.11"
+        case .duplicateMember(_, let inHeader): inHeader ? "RFC 7515 §4" : "RFC 7519 §4"
+        case .notNumericDate(let name):
+            switch name {
+            case "nbf": "RFC 7519 §2, §4.1.5"
+            case "iat": "RFC 7519 §2, §4.1.6"
+            default: "RFC 7519 §2, §4.1.4"
+            }
         }
     }
 
@@ -58,6 +79,9 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
         case .wrongIssuer: "iss"
         case .wrongAudience: "aud"
         case .missingClaim: "claim"
+        case .criticalHeader: "crit"
+        case .duplicateMember: "duplicate"
+        case .notNumericDate: "claim"
         }
     }
 }

@@ -11,7 +11,7 @@ import TokenLabCore
 
     static func claims(exp: Int64 = epoch + 300, aud: JSONValue = .string("https://api"), iss: String = "https://auth") -> JSONValue {
         .object(["iss": .string(iss), "sub": .string("alice"), "aud": aud, "exp": .int(exp), "iat": .int(epoch),
-                 "jti": .string("j1"), "role": .string("user"), "scope": .string("orders:read")])
+                 "jti": .string("j1"), "client_id": .string("app"), "role": .string("user"), "scope": .string("orders:read")])
     }
 
     func validator(_ configure: (inout ValidationRules) -> Void = { _ in }) -> AccessTokenValidator {
@@ -89,7 +89,8 @@ import TokenLabCore
 
     @Test func escapedOrNestedClaimsTakeTheFullParserAndAgree() {
         let payload = JSONValue.object(["iss": .string("https://auth"), "sub": .string("al\"ice"), "aud": .string("https://api"),
-                                        "exp": .int(Self.epoch + 60), "extra": .object(["a": .array([.int(1)])])])
+                                        "exp": .int(Self.epoch + 60), "iat": .int(Self.epoch), "jti": .string("j1"),
+                                        "client_id": .string("app"), "extra": .object(["a": .array([.int(1)])])])
         let token = JWS.sign(header: Self.header, payload: payload, key: Self.key)
         guard case .valid(let claims) = verdict(token) else { Issue.record("\(verdict(token))"); return }
         #expect(claims.subject == "al\"ice")

@@ -45,13 +45,19 @@ extension World {
             ]
         }
         let decoded: DecodedJWS
-        do { decoded = try DecodedJWS(token) } catch { throw CommandError("decode: \(reference) is not a JWS: \(error)") }
+        do { decoded = try DecodedJWS(token) } catch {
+            // The API's verdict comes from the same strict reading, so it refuses too.
+            throw CommandError("decode: \(reference) is not a JWS: \(error); \(apiVerdict(on: token))")
+        }
         // The compact form first, to copy into any JWT library.
         var lines = ["\(id): \(token)", "header:"] + decoded.header.prettyText.split(separator: "\n").map { "  " + $0 }
         lines.append("claims:")
         lines += decoded.payload.prettyText.split(separator: "\n").map { "  " + $0 }
         for name in ["iat", "nbf", "exp"] {
-            if let seconds = decoded.payload[name]?.intValue { lines.append("  \(name) = \(expiryText(seconds))") }
+            // Any JSON number (fractions too), clamped rather than trapping when huge.
+            if case .number(let text) = decoded.payload[name], let milliseconds = NumericDate.unixMilliseconds(jsonNumber: text) {
+                lines.append("  \(name) = \(text) (\(VirtualTime.fromUnixMilliseconds(milliseconds, epoch: World.epoch).clockText))")
+            }
         }
         let alg = decoded.header["alg"]?.stringValue ?? "(none given)"
         let kid = decoded.header["kid"]?.stringValue
@@ -71,11 +77,16 @@ extension World {
             verdict = "no key with kid \(kid ?? "-")"
         }
         lines.append("signature: \(verdict)")
-        switch api.validateLocally(token, now: now, auth: auth) {
-        case .accepted: lines.append("the API would accept it now")
-        case .refused(let response): lines.append("the API would refuse it now: \(response.summary) [\(response.rule ?? "")]")
-        }
+        lines.append(apiVerdict(on: token))
         return lines
+    }
+
+    /// What the API would say about `token` now: the validator's verdict, the one `call` gets.
+    private func apiVerdict(on token: String) -> String {
+        switch api.validateLocally(token, now: now, auth: auth) {
+        case .accepted: "the API would accept it now"
+        case .refused(let response): "the API would refuse it now: \(response.summary) [\(response.rule ?? "")]"
+        }
     }
 
     func keysText() -> [String] {
