@@ -46,4 +46,24 @@ import TokenLabTokens
         #expect(s.execute("decode \(token)").output.last?.hasPrefix("the API would refuse it now: 401 invalid_token: expired") == true)
         #expect(s.outcomes(of: "introspect \(token)").first?.contains("active: false (expired") == true)
     }
+
+    @Test func decodeTokensAndTheAPIGiveOneVerdictUnderIntrospection() {
+        let s = session(preset: "introspection")
+        s.run("login alice", "logout alice")
+        // Logout revoked the family: the introspecting API refuses at1 though it has not expired.
+        #expect(s.execute("decode at1").output.last?.hasPrefix("the API would refuse it now: 401 invalid_token: inactive") == true)
+        #expect(s.run("tokens").contains { $0.hasPrefix("at1 ") && $0.contains(" inactive ") })
+    }
+
+    @Test func decodeOfAKeyConfusionTokenNamesTheConfusionAndAgreesWithTheAPI() {
+        let s = session(preset: "insecure")
+        s.run("login alice", "forge confusion from alice")
+        let lenient = s.execute("decode ft1").output
+        #expect(lenient.contains { $0.hasPrefix("signature: HS256 keyed with rsa1's public key: it verifies") })
+        #expect(lenient.last == "the API would accept it now")
+        #expect(s.outcomes(of: "as mallory call GET /admin").last?.hasSuffix("200 admin console") == true)
+        s.run("set keys.per_alg on")
+        #expect(s.execute("decode ft1").output.last?.hasPrefix("the API would refuse it now") == true)
+        #expect(s.outcomes(of: "as mallory call GET /admin").last?.contains("401") == true)
+    }
 }

@@ -19,9 +19,9 @@ extension World {
             // Pruned records are ones that expired on their own.
             return state == .unknown ? "expired" : state.rawValue
         case .access, .forged:
-            if now >= entry.expiresAt + policy.leeway { return "expired" }
-            switch api.validateLocally(entry.value, now: now, auth: auth) {
-            case .refused(let response): return response.rejection?.code ?? "revoked"
+            switch verdictNow(on: entry.value) {
+            case .refused(let response):
+                return response.rejection?.code ?? (response.description.hasPrefix("inactive") ? "inactive" : "revoked")
             case .accepted:
                 return entry.family >= 0 && auth.familyIsRevoked(entry.family) ? "valid (family revoked)" : "valid"
             }
@@ -73,6 +73,12 @@ extension World {
         } else if let key = auth.keys.first(where: { $0.kid == kid }) ?? (kid == nil ? auth.keys.first : nil) {
             let valid = input.withUnsafeBytes { i in decoded.signature.withUnsafeBytes { key.isValidSignature($0, for: i) } }
             verdict = valid ? "valid \(alg) signature with key \(key.kid)" : "does NOT verify with key \(key.kid)"
+        } else if kid == RS256Key.lab.kid {
+            // An HMAC keyed with the RSA public key's bytes: key confusion.
+            let confused = RS256Key.lab.confusedHMACKey
+            let valid = input.withUnsafeBytes { i in decoded.signature.withUnsafeBytes { confused.isValidSignature($0, for: i) } }
+            verdict = valid ? "\(alg) keyed with \(RS256Key.lab.kid)'s public key: it verifies wherever alg may choose how a key is used (key confusion)"
+                            : "does NOT verify as \(alg) keyed with \(RS256Key.lab.kid)'s public key"
         } else {
             verdict = "no key with kid \(kid ?? "-")"
         }
@@ -83,7 +89,7 @@ extension World {
 
     /// What the API would say about `token` now: the validator's verdict, the one `call` gets.
     private func apiVerdict(on token: String) -> String {
-        switch api.validateLocally(token, now: now, auth: auth) {
+        switch verdictNow(on: token) {
         case .accepted: "the API would accept it now"
         case .refused(let response): "the API would refuse it now: \(response.summary) [\(response.rule ?? "")]"
         }
