@@ -24,25 +24,47 @@ public struct Duration: Hashable, Comparable, Sendable {
         ("d", 86_400_000), ("h", 3_600_000), ("m", 60_000), ("s", 1000), ("ms", 1),
     ]
 
-    /// Parses `250ms`, `90s`, `5m`, `2h`, `30d` and sums such as `1h30m`.
-    /// Returns nil for anything else (no sign, no fractions, no bare numbers).
-    public init?(parsing text: String) {
+    /// The longest span any setting or `advance` accepts: 100 years of
+    /// 365.25 days. Bounding every duration at parse time keeps sums of a
+    /// few of them (a clock plus a latency) far from `Int64`'s limits.
+    public static let maximum = Duration.days(36_525)
+
+    /// Why a text is not an acceptable duration.
+    public enum ParsingProblem: Error, Sendable, Equatable {
+        /// Not of the form `250ms`, `90s`, `5m`, `2h`, `30d` or a sum of them.
+        case notADuration
+        /// Well formed, but longer than `Duration.maximum`.
+        case beyondMaximum
+    }
+
+    /// Parses `250ms`, `90s`, `5m`, `2h`, `30d` and sums such as `1h30m`,
+    /// at most `Duration.maximum`. No sign, no fractions, no bare numbers.
+    public static func parse(_ text: String) -> Result<Duration, ParsingProblem> {
+        // Sums saturate here: a huge value is reported as too long, never wrapped.
+        let ceiling = Duration.maximum.milliseconds + 1
         var total: Int64 = 0
         var rest = Substring(text)
-        guard !rest.isEmpty else { return nil }
+        guard !rest.isEmpty else { return .failure(.notADuration) }
         while !rest.isEmpty {
             let digits = rest.prefix(while: { $0.isASCII && $0.isNumber })
-            guard !digits.isEmpty, digits.count <= 12, let value = Int64(digits) else { return nil }
+            guard !digits.isEmpty else { return .failure(.notADuration) }
             rest = rest.dropFirst(digits.count)
             let suffix = rest.prefix(while: { $0.isASCII && $0.isLetter })
             // "m" must not swallow the "m" of "ms": match the whole letter run.
-            guard let unit = Duration.units.first(where: { $0.suffix == suffix }) else { return nil }
+            guard let unit = Duration.units.first(where: { $0.suffix == suffix }) else { return .failure(.notADuration) }
             rest = rest.dropFirst(suffix.count)
+            var value: Int64 = 0
+            for digit in digits.utf8 { value = min(ceiling, value * 10 + Int64(digit - UInt8(ascii: "0"))) }
             let (product, overflow) = value.multipliedReportingOverflow(by: unit.milliseconds)
-            guard !overflow, total <= Int64.max / 2 - product else { return nil }
-            total += product
+            total = overflow ? ceiling : min(ceiling, total + product)
         }
-        self.milliseconds = total
+        return total > Duration.maximum.milliseconds ? .failure(.beyondMaximum) : .success(Duration(milliseconds: total))
+    }
+
+    /// `parse(_:)`, as an optional for callers that need no reason.
+    public init?(parsing text: String) {
+        guard case .success(let duration) = Duration.parse(text) else { return nil }
+        self = duration
     }
 
     /// The shortest exact spelling: `20ms`, `90s` becomes `1m30s`, `1d2h`.

@@ -3,18 +3,20 @@ import TokenLabTokens
 
 /// The actions a command can take. Each checks its inputs first and throws
 /// before changing anything, so a refused command leaves the world as it was.
+/// Only the runaway guard (World+Runaway) stops one part-way; the session
+/// then puts the world back.
 extension World {
     public func login(user: String) throws(CommandError) {
         let index = try clientIndex(user)
         send(.password, from: index, purpose: .login)
-        settle()
+        try settle()
     }
 
     public func call(user: String, method: String, path: String) throws(CommandError) {
         let index = try clientIndex(user)
         let resource = try resourceIndex(method: method, path: path)
         startCall(client: index, resource: resource, isRetry: false)
-        settle()
+        try settle()
     }
 
     /// Refreshes with the token the browser holds, or with `token` (a stale
@@ -27,7 +29,7 @@ extension World {
         guard !clients[index].isAttacker else { throw CommandError("ride takes a victim: alice or bob") }
         let resource = try resourceIndex(method: method, path: path)
         startCall(client: index, resource: resource, isRetry: false, byAttacker: true)
-        settle()
+        try settle()
     }
 
     /// `keys rotate`: a new signing key; the API learns the new key set at once.
@@ -75,7 +77,7 @@ extension World {
         default:
             send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false), responseLost: true)
         }
-        settle()
+        try settle()
     }
 
     public func refresh(user: String, token reference: String? = nil) throws(CommandError) {
@@ -88,7 +90,7 @@ extension World {
             guard clients[index].refresh != nil else { throw CommandError("\(user) holds no refresh token; login \(user) first") }
             startRefresh(client: index, resume: nil, isRetry: false)
         }
-        settle()
+        try settle()
     }
 
     public func logout(user: String) throws(CommandError) {
@@ -99,14 +101,14 @@ extension World {
         // The browser forgets its tokens at once, whatever the server does.
         client.dropTokens()
         send(.logout(refresh: refresh, access: access), from: index, purpose: .logout)
-        settle()
+        try settle()
     }
 
     public func revoke(token reference: String) throws(CommandError) {
         let entry = try ledgerEntry(reference)
         guard let index = client(forUser: entry.owner) else { throw CommandError("no device holds \(reference)") }
         send(.revoke(entry.value), from: index, purpose: .revoke)
-        settle()
+        try settle()
     }
 
     /// Asks the auth server directly (RFC 7662), as the API would.

@@ -193,7 +193,7 @@ extension World {
         defer { client.crossSitePending = false }
         // Not the app's own code: no refresh and retry on a 401.
         send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: true), byAttacker: true)
-        settle()
+        try settle()
     }
 
     /// `wallet PARTY`: what it holds and how long each item stays usable.

@@ -35,6 +35,14 @@ public final class World {
     var network = NetworkRecord()
     public internal(set) var counters = Counters()
 
+    /// The runaway guard's state for the command running now (World+Runaway).
+    var commandGuard = CommandGuard()
+    /// Asked every few thousand events while a command runs: true stops it
+    /// ("interrupted"). The REPL sets it so that Ctrl-C ends a long command.
+    public var shouldInterrupt: (() -> Bool)?
+    /// Events one command may run before the guard calls it a runaway.
+    public var eventBudget = World.defaultEventBudget
+
     public struct Counters: Sendable, Equatable {
         public var eventsRun = 0
         public var callsCompleted = 0
@@ -52,6 +60,35 @@ public final class World {
         // The attacker: no account, only what she steals (and what that gets her).
         clients.append(Client(name: World.attacker, user: World.attacker, password: "", isAttacker: true))
         api.apply(policy, keys: auth.keys)
+    }
+
+    /// An independent copy sharing nothing mutable with `other`: each party
+    /// is copied, the value-typed state (queue, exchanges, ledger, attack
+    /// log, random streams) is copied by value. See World+Snapshot.
+    /// A new stored property must be copied here too; the snapshot tests
+    /// compare every view of a copy with a fresh replay.
+    init(copying other: World) {
+        seed = other.seed
+        now = other.now
+        policy = other.policy
+        presetName = other.presetName
+        auth = AuthServer(copying: other.auth)
+        api = ResourceServer(copying: other.api)
+        clients = other.clients.map(Client.init(copying:))
+        queue = other.queue
+        exchanges = other.exchanges
+        freeExchanges = other.freeExchanges
+        exchangesInFlight = other.exchangesInFlight
+        introspections = other.introspections
+        isRecording = other.isRecording
+        events = other.events
+        ledger = other.ledger
+        attackLog = other.attackLog
+        counters = other.counters
+        shouldInterrupt = other.shouldInterrupt
+        eventBudget = other.eventBudget
+        // The guard belongs to a running command, which a copy never is in.
+        commandGuard = CommandGuard()
     }
 
     public static let defaultUsers = [
@@ -76,27 +113,55 @@ public final class World {
 
     // MARK: Time
 
-    /// Runs everything due within `duration`, then sets the clock to its end.
-    public func advance(by duration: Duration) { advance(to: now + duration) }
+    /// The clock never passes 1,000 years (of 365.25 days): far beyond any
+    /// lesson, and far from `Int64`'s limit even with a 100-year latency on top.
+    public static let latestTime = VirtualTime(milliseconds: Duration.days(365_250).milliseconds)
 
-    public func advance(to target: VirtualTime) {
-        while let entry = queue.popNext(notAfter: target) { run(entry) }
+    /// Runs everything due within `duration`, then sets the clock to its end.
+    /// For drivers outside the command language (the bench), which bound
+    /// their own workload: a stop here is a broken precondition, not input.
+    public func advance(by duration: Duration) {
+        do { try advance(to: try instant(after: duration)) } catch { preconditionFailure(error.message) }
+    }
+
+    /// Runs everything due up to `target`, then sets the clock to it.
+    public func advance(to target: VirtualTime) throws(CommandError) {
+        guard target <= World.latestTime else { throw CommandError(World.pastLatestTime) }
+        while let entry = queue.popNext(notAfter: target) { try run(entry) }
+        try checkGuard()
         if target > now { now = target }
+    }
+
+    /// `now + duration`, or an error when that would pass `latestTime`.
+    public func instant(after duration: Duration) throws(CommandError) -> VirtualTime {
+        guard duration.milliseconds >= 0, duration.milliseconds <= World.latestTime.milliseconds - now.milliseconds else {
+            throw CommandError("advance: \(duration.text) from \(now.clockText) would pass the latest virtual time (1000 years)")
+        }
+        return now + duration
     }
 
     /// Runs events until no exchange is in flight: an action's requests and
     /// responses (and what they trigger) all complete, in order.
-    func settle() {
-        while exchangesInFlight > 0, let entry = queue.popNext(notAfter: VirtualTime(milliseconds: .max)) { run(entry) }
+    func settle() throws(CommandError) {
+        while exchangesInFlight > 0, let entry = queue.popNext(notAfter: VirtualTime(milliseconds: .max)) { try run(entry) }
+        try checkGuard()
     }
 
-    private func run(_ entry: EventQueue<Event>.Entry) {
+    private func run(_ entry: EventQueue<Event>.Entry) throws(CommandError) {
         now = entry.time
         counters.eventsRun += 1
         dispatch(entry.payload)
+        // One comparison per event; the guard's real work runs every few thousand.
+        if counters.eventsRun >= commandGuard.nextCheck { try checkGuard() }
     }
 
     func schedule(_ event: Event, after delay: Duration) {
+        // Only a policy that bypassed `set`'s bounds can get here; the event is
+        // dropped and the guard stops the command at its next check.
+        guard delay.milliseconds >= 0, delay.milliseconds <= World.latestTime.milliseconds - now.milliseconds else {
+            commandGuard.stopNow(because: World.pastLatestTime)
+            return
+        }
         queue.schedule(event, at: now + delay)
     }
 

@@ -5,7 +5,7 @@ import TokenLabWorld
 struct BenchRepl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repl",
-        abstract: "How fast REPL commands answer on a world with about 200 events, and undo on a 500-command session."
+        abstract: "How fast REPL commands answer on a world with about 200 events, undo on a 500-command session, and 2,000 undos after 2,000 commands."
     )
 
     @Option(name: .long, help: "Runs of each command; the median and the 90th percentile are printed.")
@@ -62,6 +62,22 @@ struct BenchRepl: ParsableCommand {
         }
         print(String(format: "undo on a 500-command session: median %.3f ms, p90 %.3f ms (%d undos in a row, %d events before)",
                      percentile(undoTimes, 0.5), percentile(undoTimes, 0.9), undoTimes.count, eventsBefore))
+        try benchDeepUndo(commands: 2000)
+    }
+
+    /// `commands` commands, then as many undos: every depth of the session, once.
+    private func benchDeepUndo(commands: Int) throws {
+        let session = try Session(seed: 1, preset: "rotation")
+        let cycle = ["login alice", "call alice GET /orders", "advance 5m", "refresh alice", "call bob GET /orders"]
+        for index in 0..<commands { _ = session.execute(cycle[index % cycle.count]) }
+        let events = session.world.events.count
+        let start = ContinuousClock.now
+        for _ in 0..<commands {
+            if let error = session.execute("undo").error { throw ValidationError("bench undo failed: \(error.message)") }
+        }
+        let total = milliseconds(ContinuousClock.now - start)
+        print(String(format: "%d undos after %d commands (%d events): total %.1f ms, %.3f ms per undo",
+                     commands, commands, events, total, total / Double(commands)))
     }
 
     private func milliseconds(_ d: Swift.Duration) -> Double {

@@ -69,6 +69,18 @@ import Testing
         }
     }
 
+    @Test func refusesAnythingBeyondAHundredYearsAndSaysSo() {
+        #expect(Duration.parse("36525d") == .success(.days(36_525)))
+        #expect(Duration.parse("36500d23h59m59s999ms") == .success(Duration(milliseconds: Duration.days(36_501).milliseconds - 1)))
+        for long in ["36525d1ms", "36526d", "999999999d", "99999999999999999999999999d", "36525d36525d"] {
+            #expect(Duration.parse(long) == .failure(.beyondMaximum), "\(long)")
+            #expect(Duration(parsing: long) == nil, "\(long)")
+        }
+        for bad in ["", "5", "-5m", "5mm", "99999999999999999999x"] {
+            #expect(Duration.parse(bad) == .failure(.notADuration), "\(bad)")
+        }
+    }
+
     @Test func printsTheShortestExactSpelling() {
         #expect(Duration.seconds(90).text == "1m30s")
         #expect(Duration.milliseconds(20).text == "20ms")

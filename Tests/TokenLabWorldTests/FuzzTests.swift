@@ -43,4 +43,34 @@ import TokenLabCore
             }
         }
     }
+
+    /// Extreme values: no trap, no hang, no clock outside 0...1000 years.
+    static let extremeLines = [
+        "advance 999999999d", "advance 36500d", "advance 36500d", "advance 36525d", "advance 36526d", "advance 0ms",
+        "advance 99999999999999999999999d", "advance 1d", "advance until alice.access expires", "advance until alice.refresh expires",
+        "set latency 36500d", "set latency 36525d", "set latency 0s", "set latency 999999999d", "set access.ttl 36500d",
+        "set access.ttl 0s", "set refresh.ttl 36500d", "set refresh.idle 36500d", "set refresh.grace 36500d", "set leeway 36500d",
+        "set introspection.cache 36500d", "set client.refresh_ahead 36500d", "set client.refresh_ahead 1ms", "set validation introspection",
+        "set dpop on", "set preset bcp", "set preset insecure", "seed 0", "seed 18446744073709551615", "seed 18446744073709551616",
+        "diagram 10000", "diagram 10001", "diagram 0", "timeline", "tokens", "report", "status", "wallet mallory",
+        "login alice", "login bob", "call alice GET /orders", "refresh alice", "as mallory call GET /orders", "as mallory refresh",
+        "steal all from alice via xss", "forge keyleak from alice", "forge none from alice", "attack xss-once", "attack expired-replay bob",
+        "race tabs alice", "introspect at1", "decode at1", "undo", "history",
+    ]
+
+    @Test(.timeLimit(.minutes(1))) func extremeDurationsSeedsAndSizesNeitherTrapNorHang() throws {
+        var random = RandomStream(seed: 77, name: "fuzz.extremes")
+        for seed in [0, UInt64.max] {
+            let s = try Session(seed: seed, preset: "rotation")
+            for round in 0..<400 {
+                let line = Self.extremeLines[Int(random.next(below: UInt64(Self.extremeLines.count)))]
+                let result = s.execute(line)
+                if let error = result.error {
+                    #expect(!error.message.isEmpty && !error.message.contains("\n"), "seed \(seed) round \(round): \(line)")
+                }
+                #expect(s.world.now >= .zero && s.world.now <= World.latestTime, "seed \(seed) round \(round): \(line)")
+            }
+        }
+    }
 }
+

@@ -64,6 +64,27 @@ import Testing
     }
 }
 
+/// Issue 7 (B): a loaded `seed 7` followed by a bad line used to leave seed 7
+/// and a rebuilt world behind.
+@Suite struct LoadTests {
+    @Test func aLoadThatFailsAfterSeedLeavesSeedWorldLogAndTraceAsTheyWere() throws {
+        let s = try Session(seed: 3, preset: "rotation")
+        for line in ["login alice", "advance 1m", "steal all from alice via xss", "tokens"] { _ = s.execute(line) }
+        let before = (trace: s.trace, log: s.log, tokens: s.world.tokenTable(), report: s.world.reportLines())
+        let bad = s.load(text: "seed 7\nlogin bob\ncall bob GET /orders\nlgoin bob\n", name: "bad.tl")
+        #expect(bad.error?.message.hasPrefix("bad.tl:4: unknown command 'lgoin'") == true)
+        #expect(s.seed == 3 && s.world.seed == 3, "the seed is put back")
+        #expect(s.log == before.log && s.trace == before.trace)
+        #expect(s.world.tokenTable() == before.tokens && s.world.reportLines() == before.report)
+        // And the session carries on exactly like one that never tried the load.
+        let never = try Session(seed: 3, preset: "rotation")
+        for line in before.log + ["as mallory refresh", "call alice GET /orders"] { _ = never.execute(line) }
+        for line in ["as mallory refresh", "call alice GET /orders"] { _ = s.execute(line) }
+        #expect(s.trace == never.trace)
+        #expect(s.execute("undo").output.first == "undone: call alice GET /orders")
+    }
+}
+
 /// Attackers act through capabilities; what they reach is the world's call.
 @Suite struct AttackTests {
     @Test func xssReadsLocalStorageButNotAnHttpOnlyCookie() {

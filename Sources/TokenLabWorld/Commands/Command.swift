@@ -150,7 +150,7 @@ public struct CommandSpec: Sendable {
                     example: "diagram 8", rule: nil),
         CommandSpec(name: "timeline", usage: "timeline", summary: "each token's validity as a bar over virtual time",
                     example: "timeline", rule: nil),
-        CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (the world is replayed from the start)",
+        CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (from the nearest checkpoint, replaying what followed it)",
                     example: "undo", rule: nil),
         CommandSpec(name: "reset", usage: "reset", summary: "a fresh world with the same seed and starting policy",
                     example: "reset", rule: nil),

@@ -41,10 +41,12 @@ public enum CommandParser {
         case ("revoke", 1): return .revoke(token: args[0])
         case ("introspect", 1): return .introspect(token: args[0])
         case ("advance", 1):
-            guard let duration = Duration(parsing: args[0]) else {
+            switch Duration.parse(args[0]) {
+            case .success(let duration): return .advance(duration)
+            case .failure(.beyondMaximum): throw CommandError("advance: '\(args[0])' is more than 100 years")
+            case .failure(.notADuration):
                 throw CommandError("advance: '\(args[0])' is not a duration (like 250ms, 90s, 5m, 2h, 30d); usage: \(spec.usage)")
             }
-            return .advance(duration)
         case ("advance", 3) where args[0] == "until" && args[2] == "expires":
             return .advanceUntilExpiry(target: args[1])
         case ("set", 2) where args[0] == "preset": return .setPreset(args[1])

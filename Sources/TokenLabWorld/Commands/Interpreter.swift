@@ -49,6 +49,8 @@ public final class Interpreter {
                 result.isBlank = true
                 return result
             }
+            world.beginCommand()
+            defer { world.endCommand() }
             let extra = try perform(command)
             result.events = Array(world.events[firstEvent...])
             if case .attack = command {
@@ -71,18 +73,19 @@ public final class Interpreter {
         case .revoke(let token): try world.revoke(token: token)
         case .introspect(let token): try world.introspect(token: token)
         case .advance(let duration):
-            world.advance(by: duration)
+            try world.advance(to: try world.instant(after: duration))
             return ["now \(world.now.clockText)"]
         case .advanceUntilExpiry(let target):
             let (id, at) = try world.expiry(of: target)
             guard at > world.now else { return ["\(id) already expired at \(at.clockText)"] }
-            world.advance(to: at)
+            try world.advance(to: at)
             return ["now \(world.now.clockText): \(id) expired"]
         case .set(let key, let value): return try set(key, value)
         case .setPreset(let name):
             guard let preset = Policy.preset(named: name) else {
                 throw CommandError("unknown preset '\(name)'; valid: \(Policy.presetNames.joined(separator: ", "))")
             }
+            if let problem = preset.unworkableCombination { throw CommandError("set preset \(name): \(problem)") }
             world.setPolicy(preset, presetName: name)
             return ["policy is now the \(name) preset"]
         case .policy: return PolicyView.table(world.policy, presetName: world.presetName)
@@ -146,6 +149,8 @@ public final class Interpreter {
                     attackItems += world.events[first...].map(OutputItem.event) + extra.map(OutputItem.text)
                 }
             } catch {
+                // A runaway or an interrupt is the attack's own failure, reported as is.
+                if world.wasStopped { throw error }
                 throw CommandError("attack \(name): '\(line)' failed: \(error.message)")
             }
         }
@@ -161,8 +166,10 @@ public final class Interpreter {
         }
         var policy = world.policy
         guard policyKey.set(&policy, value) else {
+            if case .failure(.beyondMaximum) = Duration.parse(value) { throw CommandError("set \(key): '\(value)' is more than 100 years") }
             throw CommandError("\(key) takes \(policyKey.accepts); got '\(value)'")
         }
+        if let problem = policy.unworkableCombination { throw CommandError(problem) }
         let before = policyKey.value(in: world.policy)
         world.setPolicy(policy)
         return ["\(key): \(before) -> \(policyKey.value(in: policy))"]

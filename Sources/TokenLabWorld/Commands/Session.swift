@@ -11,35 +11,56 @@ public enum SessionEffect: Equatable, Sendable {
 
 /// A world plus the commands that made it: the REPL's and scripts' single
 /// interpreter. Because the world is deterministic, `undo` is exact: it
-/// replays every command but the last on a fresh world with the same seed.
+/// restores the nearest checkpoint before the last command and replays the
+/// commands after it (Session+Checkpoints). A command that fails leaves the
+/// session exactly as it was, and so does a `load` that fails.
 public final class Session {
-    public private(set) var seed: UInt64
+    public internal(set) var seed: UInt64
     public let startingPreset: String
-    public private(set) var interpreter: Interpreter
+    /// The policy of every fresh world: the starting preset's.
+    let startingPolicy: Policy
+    public internal(set) var interpreter: Interpreter
     /// The lines that ran without error (not session commands), in order.
-    public private(set) var log: [String] = []
+    public internal(set) var log: [String] = []
+    /// The line number the trace recorded for each, so a replay records it again.
+    var lineNumbers: [Int] = []
     /// Which of them changed the world: `undo` takes back the last of those.
-    private var changed: [Bool] = []
+    var changed: [Bool] = []
+    /// Snapshots of the world at points of `log`, for undo and rewind.
+    var checkpoints = Checkpoints()
+    /// Asked every few thousand events while a command runs; true stops the
+    /// command with "interrupted" (the REPL answers Ctrl-C with it).
+    public var shouldInterrupt: (() -> Bool)? { didSet { world.shouldInterrupt = shouldInterrupt } }
+    /// Events one command may run before it is stopped as a runaway.
+    public var eventBudget = World.defaultEventBudget { didSet { world.eventBudget = eventBudget } }
     /// How wide pictures may be drawn, and whether in colour.
     public var width = 80 { didSet { interpreter.width = width } }
     public var colors = false { didSet { interpreter.colors = colors } }
-    private var recorder: TraceRecorder
+    var recorder: TraceRecorder
 
     public var world: World { interpreter.world }
 
-    public init(seed: UInt64 = 1, preset: String = "baseline") throws(CommandError) {
-        guard Policy.preset(named: preset) != nil else {
+    public convenience init(seed: UInt64 = 1, preset: String = "baseline") throws(CommandError) {
+        guard let policy = Policy.preset(named: preset) else {
             throw CommandError("unknown preset '\(preset)'; valid: \(Policy.presetNames.joined(separator: ", "))")
         }
-        self.seed = seed
-        startingPreset = preset
-        interpreter = Interpreter(world: Session.freshWorld(seed: seed, preset: preset))
-        recorder = TraceRecorder(world: interpreter.world, tool: "tokenlab \(toolVersion)")
+        self.init(seed: seed, preset: preset, policy: policy)
     }
 
-    private static func freshWorld(seed: UInt64, preset: String) -> World {
+    /// A session whose fresh worlds start with `policy`, unchecked: tests use
+    /// it to build a world `set` would refuse (one whose events never settle).
+    init(seed: UInt64, preset: String, policy: Policy) {
+        self.seed = seed
+        startingPreset = preset
+        startingPolicy = policy
+        interpreter = Interpreter(world: Session.freshWorld(seed: seed, preset: preset, policy: policy))
+        recorder = TraceRecorder(world: interpreter.world, tool: "tokenlab \(toolVersion)")
+        checkpoints.start(world: world, recorder: recorder)
+    }
+
+    private static func freshWorld(seed: UInt64, preset: String, policy: Policy) -> World {
         let world = World(seed: seed)
-        if let policy = Policy.preset(named: preset) { world.setPolicy(policy, presetName: preset) }
+        world.setPolicy(policy, presetName: preset)
         return world
     }
 
@@ -53,12 +74,19 @@ public final class Session {
         guard let command else { return CommandResult(isBlank: true) }
         if command.isSessionCommand { return perform(command) }
         let enteredAt = world.now
+        let before = ChangeMark(world)
         let result = interpreter.execute(line)
-        if result.error == nil {
-            log.append(line)
-            changed.append(command.changesWorld)
-            recorder.record(line: lineNumber ?? log.count, text: line, enteredAt: enteredAt, result: result)
+        if result.error != nil {
+            // Stopped part-way (a runaway, an interrupt, an attack's failing
+            // step): put back the world from before the command.
+            if world.wasStopped || ChangeMark(world) != before { restore(toCommandCount: log.count) }
+            return result
         }
+        log.append(line)
+        lineNumbers.append(lineNumber ?? log.count)
+        changed.append(command.changesWorld)
+        recorder.record(line: lineNumbers[lineNumbers.count - 1], text: line, enteredAt: enteredAt, result: result)
+        if command.changesWorld { takeCheckpointIfDue() }
         return result
     }
 
@@ -68,14 +96,14 @@ public final class Session {
         case .undo:
             guard let last = changed.lastIndex(of: true) else { return CommandResult(error: CommandError("nothing to undo")) }
             let undone = log[last]
-            rebuild(replaying: Array(log[..<last]))
+            restore(toCommandCount: last)
             result.output = ["undone: \(undone)", "now \(world.now.clockText)"]
         case .reset:
-            rebuild(replaying: [])
+            startFresh()
             result.output = ["a fresh world: seed \(seed), policy \(startingPreset)"]
         case .seed(let newSeed):
             seed = newSeed
-            rebuild(replaying: [])
+            startFresh()
             result.output = ["a fresh world: seed \(seed), policy \(startingPreset)"]
         case .history:
             result.output = log.isEmpty ? ["no commands yet"] : log.enumerated().map { "\($0.offset + 1)  \($0.element)" }
@@ -96,21 +124,21 @@ public final class Session {
     public var trace: String { recorder.finished(outcomes: world.attackOutcomes()) }
 
     /// Runs a script's lines, or a trace's input lines, into this world. All
-    /// or nothing: on a bad line the world is put back as it was and the
-    /// error names the file and line.
+    /// or nothing: on a bad line the session (seed, world, log, trace) is
+    /// put back as it was and the error names the file and line.
     public func load(text: String, name: String) -> CommandResult {
-        let before = log
+        let before = SavedState(of: self)
         var combined = CommandResult()
         let lines: [(number: Int, text: String)]
         do { lines = try Session.inputs(of: text, name: name) } catch { return CommandResult(error: error) }
         for (number, line) in lines {
             let result = execute(line)
             if let error = result.error {
-                rebuild(replaying: before)
+                before.restore(into: self)
                 return CommandResult(error: CommandError("\(name):\(number): \(error.message)"))
             }
             if result.effect != nil {
-                rebuild(replaying: before)
+                before.restore(into: self)
                 return CommandResult(error: CommandError("\(name):\(number): '\(line)' cannot run inside load"))
             }
             combined.items += result.items
@@ -131,13 +159,22 @@ public final class Session {
         return try TraceFile.parse(Array(text.utf8), name: name).inputs.map { ($0.line, $0.text) }
     }
 
-    private func rebuild(replaying lines: [String]) {
-        interpreter = Interpreter(world: Session.freshWorld(seed: seed, preset: startingPreset))
+    /// A fresh world with the session's seed and starting preset, no commands.
+    private func startFresh() {
+        install(Session.freshWorld(seed: seed, preset: startingPreset, policy: startingPolicy))
+        recorder = TraceRecorder(world: world, tool: "tokenlab \(toolVersion)")
+        log = []
+        lineNumbers = []
+        changed = []
+        checkpoints.start(world: world, recorder: recorder)
+    }
+
+    /// Makes `world` the live one, with the front end's settings.
+    func install(_ world: World) {
+        world.shouldInterrupt = shouldInterrupt
+        world.eventBudget = eventBudget
+        interpreter = Interpreter(world: world)
         interpreter.width = width
         interpreter.colors = colors
-        recorder = TraceRecorder(world: interpreter.world, tool: "tokenlab \(toolVersion)")
-        log = []
-        changed = []
-        for line in lines { _ = execute(line) }
     }
 }

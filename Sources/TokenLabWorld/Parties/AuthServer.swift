@@ -100,6 +100,24 @@ public final class AuthServer {
         validator = AccessTokenValidator(rules: rules)
     }
 
+    /// An independent copy for a world snapshot: the validator, the only
+    /// reference it holds, is rebuilt from the same rules.
+    init(copying other: AuthServer) {
+        keys = other.keys
+        users = other.users
+        families = other.families
+        store = other.store
+        familyBySession = other.familyBySession
+        denylist = other.denylist
+        tokenIDs = other.tokenIDs
+        refreshSecrets = other.refreshSecrets
+        sessionIDs = other.sessionIDs
+        minter = other.minter
+        validator = AccessTokenValidator(rules: other.validator.rules)
+        keyStream = other.keyStream
+        keysMade = other.keysMade
+    }
+
     /// The verification keys as a JWK Set (RFC 7517 §5): the HS256 lab
     /// secrets and the RS256 lab public key.
     public var jwkSet: JSONValue { .object(["keys": .array(keys.map(\.jwk) + [RS256Key.lab.jwk])]) }

@@ -33,6 +33,24 @@ final class Client {
         self.isAttacker = isAttacker
     }
 
+    /// An independent copy for a world snapshot.
+    init(copying other: Client) {
+        name = other.name
+        user = other.user
+        password = other.password
+        isAttacker = other.isAttacker
+        access = other.access
+        accessExpiresAt = other.accessExpiresAt
+        refresh = other.refresh
+        storage = other.storage
+        busy = other.busy
+        family = other.family
+        loot = other.loot
+        dpopKey = other.dpopKey
+        crossSitePending = other.crossSitePending
+        proofIDs = other.proofIDs
+    }
+
     func dropTokens() {
         access = nil
         accessExpiresAt = nil

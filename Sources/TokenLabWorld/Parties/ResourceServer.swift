@@ -65,6 +65,14 @@ final class ResourceServer {
         validator = AccessTokenValidator(rules: ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys))
     }
 
+    /// An independent copy for a world snapshot, with its own validator.
+    init(copying other: ResourceServer) {
+        validator = AccessTokenValidator(rules: other.validator.rules)
+        cache = other.cache
+        checksDenylist = other.checksDenylist
+        seenProofs = other.seenProofs
+    }
+
     func apply(_ policy: Policy, keys: [HS256Key]) {
         var rules = ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys)
         rules.checksIssuer = policy.checksIssuer
