@@ -84,6 +84,7 @@ public final class World {
         events = other.events
         ledger = other.ledger
         attackLog = other.attackLog
+        network = other.network
         counters = other.counters
         shouldInterrupt = other.shouldInterrupt
         eventBudget = other.eventBudget

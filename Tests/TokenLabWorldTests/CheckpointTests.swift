@@ -15,7 +15,8 @@ import TokenLabCore
         "steal access from bob via logs", "as mallory call GET /orders", "as mallory call GET /admin", "as mallory refresh",
         "set refresh.rotation on", "set refresh.reuse_detection on", "set refresh.grace 2s", "set dpop on", "set storage cookie",
         "set validation introspection", "set introspection.cache 30s", "set denylist on", "set latency 0s", "set latency 150ms",
-        "set preset bcp", "set preset insecure", "set preset dpop", "set preset rotation",
+        "set preset bcp", "set preset insecure", "set preset dpop", "set preset rotation", "set tls off",
+        "set client.token_in_query on", "steal access from alice via sniff", "steal access from alice via logs",
         "forge tamper from alice", "forge keyleak from alice", "forge none from bob", "forge confusion from alice",
         "attack xss-once", "attack race-two-tabs bob", "attack csrf", "attack key-leak",
         "keys rotate", "keys retire k1", "race tabs alice", "race lost bob", "race logout alice",
@@ -73,7 +74,9 @@ import TokenLabCore
     @Test func aSnapshotSharesNothingMutableWithTheLiveWorld() throws {
         // Touches every kind of state: caches, the denylist, proofs seen, revoked families, keys, loot.
         let opening = ["set preset introspection", "set dpop on", "login alice", "login bob", "call alice GET /orders",
-                       "call bob GET /orders", "steal all from alice via xss", "logout bob", "keys rotate", "as mallory call GET /orders"]
+                       "call bob GET /orders", "steal all from alice via xss", "logout bob", "keys rotate", "as mallory call GET /orders",
+                       "set tls off", "set client.token_in_query on", "call alice GET /orders", "keys retire k1", "set denylist on",
+                       "logout alice"]
         let live = try Self.freshReplay(of: opening, seed: 4, preset: "rotation")
         let copy = live.world.snapshot()
         #expect(copy.auth !== live.world.auth && copy.api !== live.world.api)

@@ -109,6 +109,8 @@ public final class AuthServer {
         store = other.store
         familyBySession = other.familyBySession
         denylist = other.denylist
+        denylistedAt = other.denylistedAt
+        retiredAt = other.retiredAt
         tokenIDs = other.tokenIDs
         refreshSecrets = other.refreshSecrets
         sessionIDs = other.sessionIDs
