@@ -1,6 +1,13 @@
 @preconcurrency import CReadline
 import Foundation
+import Synchronization
 import TokenLabWorld
+
+/// Set by Ctrl-C while a command runs (not while a line is being typed):
+/// the world asks it every few thousand events and stops the command.
+let interruptRequested = Atomic<Bool>(false)
+/// True while readline owns the terminal: Ctrl-C then clears the line.
+let readingLine = Atomic<Bool>(false)
 
 // Readline calls back into C function pointers, which cannot capture: the
 // session they complete against lives in these globals, touched only on the
@@ -33,6 +40,11 @@ final class LineEditor {
         sigaddset(&interrupt, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         signal(SIGINT) { _ in
+            guard readingLine.load(ordering: .relaxed) else {
+                // A command is running: ask it to stop (the session puts the world back).
+                interruptRequested.store(true, ordering: .relaxed)
+                return
+            }
             // Like bash: drop what was typed and show a fresh prompt.
             _ = write(STDOUT_FILENO, "\n", 1) // readline has echoed ^C already
             rl_on_new_line()
@@ -45,7 +57,11 @@ final class LineEditor {
 
     /// The next line, or nil at end of input (Ctrl-D).
     func readLine(prompt: String) -> String? {
-        guard let raw = readline(prompt) else { return nil }
+        readingLine.store(true, ordering: .relaxed)
+        let raw = readline(prompt)
+        readingLine.store(false, ordering: .relaxed)
+        interruptRequested.store(false, ordering: .relaxed)
+        guard let raw else { return nil }
         defer { free(raw) }
         let line = String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self)
         if !line.allSatisfy({ $0 == " " || $0 == "\t" }), line != lastHistoryLine() {

@@ -30,6 +30,7 @@ struct Repl: ParsableCommand {
     private func interactive(_ session: Session) {
         print("tokenlab \(toolVersion)  seed \(session.seed)  policy \(session.startingPreset)  ('help' lists commands, Tab completes, Ctrl-D quits)")
         let editor = LineEditor(session: session, historyPath: Terminal.historyPath)
+        session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
         while let line = editor.readLine(prompt: prompt(session)) {
             session.width = Terminal.width
             if !handle(line, in: session, source: nil) { break }
