@@ -179,6 +179,16 @@ extension World {
     }
 
     func expiryText(_ unixSeconds: Int64) -> String {
-        "\(unixSeconds) (\(VirtualTime.fromUnixSeconds(unixSeconds, epoch: World.epoch).clockText))"
+        guard let instant = World.instant(ofUnixSeconds: unixSeconds) else { return "\(unixSeconds) (outside the simulated 1000 years)" }
+        return "\(unixSeconds) (\(instant.clockText))"
+    }
+
+    /// The virtual instant of a claim's Unix time, or nil when it lies beyond
+    /// the clock's range either way: a pasted token can claim any `exp`, and
+    /// converting 9e18 seconds to milliseconds would overflow.
+    static func instant(ofUnixSeconds seconds: Int64) -> VirtualTime? {
+        let limit = World.latestTime.milliseconds / 1000
+        guard seconds >= World.epoch - limit, seconds <= World.epoch + limit else { return nil }
+        return VirtualTime.fromUnixSeconds(seconds, epoch: World.epoch)
     }
 }

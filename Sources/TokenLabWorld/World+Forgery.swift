@@ -82,7 +82,7 @@ extension World {
             }
             token = signLikeTheAuthServer(header: decoded.header, claims: .object(claims), key: key)
         }
-        let expiry = JSONValue.object(claims)["exp"]?.intValue.map { VirtualTime.fromUnixSeconds($0, epoch: World.epoch) } ?? now
+        let expiry = JSONValue.object(claims)["exp"]?.intValue.flatMap(World.instant(ofUnixSeconds:)) ?? now
         let id = ledger.add(.forged, value: token, owner: World.attacker, family: -1, issuedAt: now, expiresAt: expiry)
         if let thief = clients.firstIndex(where: \.isAttacker) {
             clients[thief].access = token

@@ -25,8 +25,11 @@ struct CommandGuard {
 
 extension World {
     /// Events one command may run before it counts as a runaway, unless the
-    /// world is given another budget. Lessons and attacks run a few thousand at most.
-    public static let defaultEventBudget = 1_000_000
+    /// world is given another budget. Lessons and attacks run a few thousand
+    /// at most. Not more: a recording world keeps about 1 KB per event (trace
+    /// lines, minted tokens), so a runaway peaks near 200 MB before it stops
+    /// (1,000,000 events measured 955 MB).
+    public static let defaultEventBudget = 200_000
     /// How often (in events) a long command asks `shouldInterrupt`.
     static let interruptCheckInterval = 4096
 

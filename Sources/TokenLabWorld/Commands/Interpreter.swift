@@ -2,7 +2,8 @@ import TokenLabCore
 import TokenLabTokens
 
 /// What one line did: the events it caused and the lines to show, or the
-/// error that refused it (in which case nothing changed).
+/// error that refused it (in which case nothing changed, unless the runaway
+/// guard stopped it part-way: `world.wasStopped`; a `Session` puts that back).
 public struct CommandResult: Sendable {
     /// What to show, in order: events (a front end may colour them) and text.
     public var items: [OutputItem] = []
