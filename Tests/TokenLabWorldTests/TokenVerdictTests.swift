@@ -66,4 +66,13 @@ import TokenLabTokens
         #expect(s.execute("decode ft1").output.last?.hasPrefix("the API would refuse it now") == true)
         #expect(s.outcomes(of: "as mallory call GET /admin").last?.contains("401") == true)
     }
+
+    @Test(arguments: ["9000000000000000000", "9223372036854775807", "-9223372036854775808", "1e300", "-1e300", "0.5"])
+    func extremeSignedExpiriesAreVerdictsNotCrashes(exp: String) throws {
+        let s = session()
+        let token = try Self.aliceToken(exp: exp, in: s)
+        for line in ["decode \(token)", "introspect \(token)", "tokens", "report", "timeline"] {
+            #expect(s.execute(line).error == nil, "\(line)")
+        }
+    }
 }
