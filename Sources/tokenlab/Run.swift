@@ -40,7 +40,8 @@ struct Run: ParsableCommand {
         let result: ScriptRun
         do {
             result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
-                                          tool: "tokenlab \(TokenLab.version)", emit: quiet ? { _ in } : { print($0) })
+                                          tool: "tokenlab \(TokenLab.version)", recordsTrace: trace != nil,
+                                          emit: quiet ? { _ in } : { print($0) })
         } catch {
             fflush(nil)
             throw Files.fail(error.message)

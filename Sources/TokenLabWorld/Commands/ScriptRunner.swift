@@ -14,8 +14,10 @@ public enum ScriptRunner {
     /// `output` stays empty: a long script is streamed, not held.
     public static func run(script: String, fileName: String, seed: UInt64, preset: String = "baseline",
                            tool: String, settings: [(key: String, value: String)] = [],
-                           emit: ((String) -> Void)? = nil) throws(CommandError) -> ScriptRun {
+                           recordsTrace: Bool = true, emit: ((String) -> Void)? = nil) throws(CommandError) -> ScriptRun {
         let session = try Session(seed: seed, preset: preset)
+        session.takesCheckpoints = false
+        session.recordsTrace = recordsTrace
         // Settings on top of the preset run as `set` lines before the script (line 0 in the trace).
         for (key, value) in settings {
             if let error = session.execute("set \(key) \(value)", lineNumber: 0).error { throw CommandError("\(key)=\(value): \(error.message)") }

@@ -37,7 +37,13 @@ struct Checkpoints {
         all.append(checkpoint)
         let older = all.count - Checkpoints.recentKept
         guard older > 1 else { return }
-        let thinned = all[1..<older].filter { $0.changedCount % Checkpoints.sparseInterval == 0 }
+        // One per `sparseInterval` of changed commands (the first in each stretch).
+        var lastStretch = 0
+        let thinned = all[1..<older].filter { checkpoint in
+            let stretch = checkpoint.changedCount / Checkpoints.sparseInterval
+            defer { lastStretch = stretch }
+            return stretch != lastStretch
+        }
         all.replaceSubrange(1..<older, with: thinned)
     }
 
@@ -120,8 +126,14 @@ extension Session {
 
     /// Takes a checkpoint when enough world-changing commands ran since the last.
     func takeCheckpointIfDue() {
-        let changedCount = changed.reduce(0) { $0 + ($1 ? 1 : 0) }
-        guard changedCount - (checkpoints.last?.changedCount ?? 0) >= Checkpoints.interval else { return }
+        guard takesCheckpoints, let last = checkpoints.last else { return }
+        // Counted from the last checkpoint only: a long session must not rescan its whole log per command.
+        let changedSince = changed[last.commandCount...].reduce(0) { $0 + ($1 ? 1 : 0) }
+        // A copy costs as much as the world is large (its recorded events), so a
+        // large world is copied less often: at most ~256 events copied per command.
+        let interval = max(Checkpoints.interval, world.events.count / 256)
+        guard changedSince >= interval else { return }
+        let changedCount = last.changedCount + changedSince
         checkpoints.append(.init(commandCount: log.count, changedCount: changedCount, world: world.snapshot(), recorder: recorder))
     }
 

@@ -28,6 +28,13 @@ public final class Session {
     var changed: [Bool] = []
     /// Snapshots of the world at points of `log`, for undo and rewind.
     var checkpoints = Checkpoints()
+    /// Whether to take checkpoints as commands run. A script run straight
+    /// through (`run`, `replay`) never goes back, so it keeps only the fresh
+    /// world's: a million-line script must not hold copies of its history.
+    public var takesCheckpoints = true
+    /// Whether to write the trace down as commands run; `run` without
+    /// `--trace` does not need it. (Its `trace` is then the header alone.)
+    public var recordsTrace = true
     /// Asked every few thousand events while a command runs; true stops the
     /// command with "interrupted" (the REPL answers Ctrl-C with it).
     public var shouldInterrupt: (() -> Bool)? { didSet { world.shouldInterrupt = shouldInterrupt } }
@@ -85,7 +92,7 @@ public final class Session {
         log.append(line)
         lineNumbers.append(lineNumber ?? log.count)
         changed.append(command.changesWorld)
-        recorder.record(line: lineNumbers[lineNumbers.count - 1], text: line, enteredAt: enteredAt, result: result)
+        if recordsTrace { recorder.record(line: lineNumbers[lineNumbers.count - 1], text: line, enteredAt: enteredAt, result: result) }
         if command.changesWorld { takeCheckpointIfDue() }
         return result
     }

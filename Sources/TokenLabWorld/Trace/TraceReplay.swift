@@ -27,6 +27,7 @@ public struct TraceReplay: Sendable {
     public static func run(bytes: [UInt8], name: String) throws(CommandError) -> TraceReplay {
         let file = try TraceFile.parse(bytes, name: name)
         let session = try Session(seed: file.seed, preset: file.preset)
+        session.takesCheckpoints = false
         var output: [String] = []
         for (index, input) in file.inputs.enumerated() {
             let result = session.execute(input.text, lineNumber: file.sourceLines[index])
