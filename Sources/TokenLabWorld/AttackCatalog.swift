@@ -48,6 +48,12 @@ public struct AttackScenario: Sendable {
                        rules: "RFC 6749 §10.3, RFC 6750 §5.3", opening: ["steal all from V via sniff"], round: attackerUses + victimUses),
         AttackScenario(name: "logs", summary: "tokens sent in URLs land in logs the attacker reads",
                        rules: "RFC 6750 §2.3, §5.3", opening: ["steal access from V via logs"], round: attackerUses + victimUses),
+        AttackScenario(name: "code-theft", summary: "a malicious app catches the login's redirect and redeems the code without the verifier",
+                       rules: "RFC 7636 §1, §4.6, RFC 9700 §2.1.1",
+                       opening: ["steal code from V via intercept", "as mallory redeem"], round: attackerUses + victimUses),
+        AttackScenario(name: "code-replay", summary: "a code the victim already redeemed, read from a log and presented again",
+                       rules: "RFC 6749 §4.1.2, RFC 6819 §4.4.1.1",
+                       opening: ["steal code from V via logs", "as mallory redeem"], round: attackerUses + victimUses),
         AttackScenario(name: "expired-replay", summary: "a stolen access token replayed just after it expired, against the API's leeway",
                        rules: "RFC 7519 §4.1.4", opening: ["steal access from V via xss", "advance until V.access expires", "advance 1m"],
                        round: ["as mallory call GET /orders"]),
@@ -90,6 +96,8 @@ public struct AttackScenario: Sendable {
         case "csrf": "A page on another site makes the victim's browser send a request. Only a cookie can ride along, and only when SameSite allows it (Strict never, Lax only for top-level GETs); tokens the app sends in a header never do (RFC 6749 §10.12, RFC 6265bis §5.6.7)."
         case "sniff": "A sniffer on a plain link sees every token that crosses it; with TLS it sees ciphertext, and a Secure cookie never crosses a plain link (RFC 6749 §10.3, RFC 6750 §5.3)."
         case "logs": "Access tokens sent as ?access_token= end up in server and proxy logs that more people can read. The client here sends them in a header unless client.token_in_query is on (RFC 6750 §2.3, §5.3; RFC 6819 §4.6.7)."
+        case "code-theft": "A malicious app registered for the redirect URI catches the redirect of the victim's next login, code and all, so the victim's browser never redeems it (RFC 7636 §1). With PKCE the code is bound to a verifier that never left the victim's browser, and a token request without it is refused with invalid_grant (RFC 7636 §4.6); with login.pkce off the code alone buys mallory a token family of her own in the victim's name. RFC 9700 §2.1.1 makes PKCE the defence against such code injection."
+        case "code-replay": "The code rides in the callback URL, so it lands in access logs (RFC 6819 §4.4.1.1). By the time mallory reads it the victim's browser has redeemed it, and a code is single use: the second request is refused, and the auth server revokes the tokens issued from it (RFC 6749 §4.1.2). Reuse is checked before PKCE, so even a replay without the verifier costs the victim her session: the price of that SHOULD."
         case "expired-replay": "A stolen access token replayed just after its exp: a generous leeway for clock skew keeps it working a while longer (RFC 7519 §4.1.4)."
         case "device": "The victim's unlocked device, browser profile and all: localStorage and cookies (HttpOnly or not) are there; tokens held only in memory are gone when the page closed (RFC 6819 §4.1.2, §4.1.3)."
         case "insider": "A malicious insider reads the auth server's refresh-token table: it holds SHA-256 hashes, and a hash cannot be presented as a token; access tokens are not stored at all (RFC 6819 §5.1.4.1.3)."

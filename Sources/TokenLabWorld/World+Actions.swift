@@ -8,7 +8,7 @@ import TokenLabTokens
 extension World {
     public func login(user: String) throws(CommandError) {
         let index = try clientIndex(user)
-        send(.password, from: index, purpose: .login)
+        startLogin(client: index)
         try settle()
     }
 
@@ -84,7 +84,7 @@ extension World {
         let index = try clientIndex(user)
         if let reference {
             let entry = try ledgerEntry(reference)
-            guard entry.kind == .refresh else { throw CommandError("\(reference) is an access token; refresh takes a refresh token (rt…)") }
+            guard entry.kind == .refresh else { throw CommandError("\(reference) is \(entry.kind == .code ? "an authorization code" : "an access token"); refresh takes a refresh token (rt…)") }
             send(.refresh(entry.value), from: index, purpose: .refresh(resume: nil, isRetry: false))
         } else {
             guard clients[index].refresh != nil else { throw CommandError("\(user) holds no refresh token; login \(user) first") }

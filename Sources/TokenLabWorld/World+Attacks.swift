@@ -11,6 +11,7 @@ extension World {
         ("logs", "server logs, where tokens sent in URLs end up"),
         ("insider", "a malicious insider reading the auth server's refresh-token table"),
         ("silent", "script in the victim's page starts a fresh silent login and keeps the new tokens"),
+        ("intercept", "a malicious app catches the redirect of the victim's next login, code and all"),
     ]
 
     public func steal(_ kind: StolenKind, from victim: String, via capability: String) throws(CommandError) {
@@ -21,6 +22,10 @@ extension World {
         }
         guard let thief = clients.firstIndex(where: \.isAttacker) else { return }
         let client = clients[victimIndex]
+        if kind == .code || capability == "intercept" {
+            try stealCode(kind, from: victimIndex, thief: thief, via: capability)
+            return
+        }
         if capability == "silent" {
             silentLogin(victim: victimIndex, thief: thief, action: "steal \(kind.rawValue) from \(victim) via silent")
             return
@@ -29,6 +34,7 @@ extension World {
         case .access: [.access]
         case .refresh: [.refresh]
         case .all: [.access, .refresh]
+        case .code: []
         }
         let action = "steal \(kind.rawValue) from \(victim) via \(capability)"
         var theft: Int?

@@ -52,12 +52,12 @@ extension World {
         client.proofIDs = ids
         let iat = now.unixSeconds(epoch: World.epoch)
         switch request {
-        case .password, .refresh:
+        case .password, .refresh, .codeGrant:
             return key.proof(method: "POST", url: AuthServer.tokenEndpoint, issuedAt: iat, id: id)
         case .api(let resource, let token):
             let r = Resource.catalog[resource]
             return key.proof(method: r.method, url: ResourceServer.base + r.path, issuedAt: iat, id: id, accessToken: token)
-        case .logout, .revoke:
+        case .logout, .revoke, .authorize:
             return nil
         }
     }

@@ -10,6 +10,8 @@ extension World {
         let client = clients[exchange.client]
         client.busy = false
         switch (exchange.purpose, exchange.response) {
+        case (.login, .redirect), (.interceptedLogin, _), (.redeem, _):
+            loginStepArrives(exchange)
         case (.login, .tokens(let issued)), (.refresh, .tokens(let issued)):
             client.access = issued.access
             client.accessExpiresAt = now + .seconds(issued.expiresIn)
@@ -66,7 +68,7 @@ extension World {
     func perform(_ action: ScheduledAction, client index: Int) {
         switch action {
         case .login:
-            send(.password, from: index, purpose: .login)
+            startLogin(client: index)
         case .repeatCall(let resource, let period):
             if !clients[index].busy { startCall(client: index, resource: resource, isRetry: false) }
             schedule(.clientAction(client: index, action: action), after: period)

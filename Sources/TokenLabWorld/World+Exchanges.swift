@@ -24,10 +24,16 @@ struct Exchange {
         case refresh(resume: Int?, isRetry: Bool)
         case logout
         case revoke
+        /// The attacker's device redeems a stolen code (World+Login).
+        case redeem
+        /// A victim's login whose redirect a malicious app catches for `thief`.
+        case interceptedLogin(thief: Int)
     }
 
     enum Request {
         case password
+        case authorize(AuthorizationRequest)
+        case codeGrant(CodeRequest)
         case refresh(String)
         case logout(refresh: String?, access: String?)
         case revoke(String)
@@ -37,6 +43,7 @@ struct Exchange {
     enum Response {
         case pending
         case tokens(IssuedTokens)
+        case redirect(code: String, state: String)
         case oauthError(OAuthError)
         case revoked
         case api(APIResponse)
@@ -100,6 +107,10 @@ extension World {
                                             proof: exchange.proof, now: now, policy: policy)
             counters.logins += 1
             response = respond(result, to: client, action: "POST /token password grant (\(client.user))", presented: nil)
+        case .authorize(let request):
+            response = authorizationArrives(request, from: exchange.client)
+        case .codeGrant(let request):
+            response = codeGrantArrives(request, from: exchange.client, proof: exchange.proof)
         case .refresh(let token):
             let (result, revokedFamily) = auth.refreshGrant(token: token, proof: exchange.proof, now: now, policy: policy)
             counters.refreshes += 1
@@ -173,7 +184,7 @@ extension World {
         schedule(.clientReceives(exchange: index), after: policy.latency)
     }
 
-    private func respond(_ result: TokenResult, to client: Client, action: String, presented: String?) -> Exchange.Response {
+    func respond(_ result: TokenResult, to client: Client, action: String, presented: String?) -> Exchange.Response {
         switch result {
         case .issued(let issued):
             if isRecording {

@@ -10,8 +10,11 @@ extension World {
             network.note(.init(time: now, client: client, token: token, kind: kind, place: place, carriedIn: carriedIn))
         }
         switch request {
-        case .password:
+        case .password, .authorize:
+            // An S256 challenge seen on the way does not give the verifier (RFC 7636 §7.2).
             break
+        case .codeGrant(let request):
+            note(request.code, .code, "the token request's body")
         case .refresh(let token):
             note(token, .refresh, "the refresh request's body")
         case .logout(let refresh, let access):

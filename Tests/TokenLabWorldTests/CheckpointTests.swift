@@ -17,6 +17,8 @@ import TokenLabCore
         "set validation introspection", "set introspection.cache 30s", "set denylist on", "set latency 0s", "set latency 150ms",
         "set preset bcp", "set preset insecure", "set preset dpop", "set preset rotation", "set tls off",
         "set client.token_in_query on", "steal access from alice via sniff", "steal access from alice via logs",
+        "steal code from alice via intercept", "steal code from bob via logs", "as mallory redeem", "set login.pkce off",
+        "set login.flow password", "set login.flow code",
         "forge tamper from alice", "forge keyleak from alice", "forge none from bob", "forge confusion from alice",
         "attack xss-once", "attack race-two-tabs bob", "attack csrf", "attack key-leak",
         "keys rotate", "keys retire k1", "race tabs alice", "race lost bob", "race logout alice",

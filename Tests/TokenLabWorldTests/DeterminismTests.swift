@@ -32,7 +32,7 @@ import Testing
             default: Issue.record("unexpected difference: \(a) vs \(b)")
             }
         }
-        #expect(differing == 3, "the three events that mint tokens (two logins, one refresh) differ by their fingerprints")
+        #expect(differing == 5, "the five events that mint codes or tokens (two authorizations, two code redemptions, one refresh) differ by their fingerprints")
     }
 
     @Test func anAttackerStreamDoesNotShiftTheAuthServersIds() {

@@ -54,6 +54,6 @@ import Testing
 
     @Test func scriptsWithWindowsLineEndingsRun() throws {
         let output = try runScript("login alice\r\ncall alice GET /orders\r\n").output
-        #expect(output.count == 4 && output[3].hasSuffix("200 3 orders"))
+        #expect(output.count == 5 && output[4].hasSuffix("200 3 orders"))
     }
 }

@@ -8,7 +8,7 @@ import Testing
         let spec = try #require(CommandSpec.named(name))
         let session = try Session(seed: 1, preset: "baseline")
         // A world where every example has something to act on.
-        for line in ["login alice", "call alice GET /orders", "steal all from alice via xss"] {
+        for line in ["login alice", "call alice GET /orders", "steal all from alice via xss", "steal code from alice via logs"] {
             #expect(session.execute(line).error == nil)
         }
         let result = session.execute(spec.example)

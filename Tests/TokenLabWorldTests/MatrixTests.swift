@@ -106,7 +106,7 @@ import TokenLabTokens
         #expect(alice.last == "GET /orders  Bearer at2  200 3 orders", "alice's app refreshes onto k2: \(alice)")
         let report = s.run("report")
         #expect(report.contains { $0.hasSuffix("stopped: key retirement [RFC 7517 §4.5]") }, "\(report)")
-        #expect(report.contains("      usable until 00:00:00.080: key k1 retired [RFC 7517 §4.5]"), "the window ends at the retirement: \(report)")
+        #expect(report.contains("      usable until 00:00:00.120: key k1 retired [RFC 7517 §4.5]"), "the window ends at the retirement: \(report)")
         #expect(s.execute("keys retire k2").error?.message == "k2 signs new tokens; keys rotate first, then retire it")
         #expect(s.execute("keys retire k9").error?.message == "no key 'k9'; valid: k2")
         let jwks = s.run("keys").joined()

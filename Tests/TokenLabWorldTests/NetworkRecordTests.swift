@@ -27,18 +27,18 @@ import Testing
 
     @Test func onAPlainLinkTheSnifferGetsWhatCrossedAndWhenItCrossed() {
         #expect(theft("set tls off", "login alice", "steal refresh from alice via sniff")
-                == "got rt1: it crossed a plain link at 00:00:00.020, in the token response")
+                == "got rt1: it crossed a plain link at 00:00:00.060, in the token response")
         #expect(theft("login alice", "set tls off", "call alice GET /orders", "steal access from alice via sniff")
-                == "got at1: it crossed a plain link at 00:00:00.040, in the Authorization header of /orders")
+                == "got at1: it crossed a plain link at 00:00:00.080, in the Authorization header of /orders")
         // rt1 went to the auth server in clear only when it was used.
         #expect(theft("login alice", "set tls off", "refresh alice", "steal refresh from alice via sniff")
-                == "got rt1: it crossed a plain link at 00:00:00.040, in the refresh request's body")
+                == "got rt1: it crossed a plain link at 00:00:00.080, in the refresh request's body")
     }
 
     @Test func aTokenSentInAURLIsInTheLogsEvenOverTLS() {
         #expect(theft("set client.token_in_query on", "login alice", "call alice GET /orders", "set client.token_in_query off",
                       "steal access from alice via logs")
-                == "got at1: read from the API's access log: it was in the URL of /orders (?access_token=) at 00:00:00.040")
+                == "got at1: read from the API's access log: it was in the URL of /orders (?access_token=) at 00:00:00.080")
     }
 
     @Test func aSecureCookieIsNotSentOverAPlainLinkSoTheSnifferSeesNoToken() {

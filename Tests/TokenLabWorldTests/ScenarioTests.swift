@@ -24,11 +24,12 @@ import Testing
             "> set preset rotation",
             "policy is now the rotation preset",
             "> login alice",
-            "00:00:00.020  alice.browser -> auth  POST /token password grant (alice)  200 at1 rt1 fam1",
+            "00:00:00.020  alice.browser -> auth  GET /authorize (alice) S256 challenge  302 to /callback?code=c1",
+            "00:00:00.060  alice.browser -> auth  POST /token authorization_code c1 + verifier  200 at1 rt1 fam1",
             "> call alice GET /orders",
-            "00:00:00.060  alice.browser -> api  GET /orders  Bearer at1  200 3 orders",
+            "00:00:00.100  alice.browser -> api  GET /orders  Bearer at1  200 3 orders",
             "> call alice GET /admin",
-            "00:00:00.100  alice.browser -> api  GET /admin  Bearer at1  403 insufficient_scope: needs scope admin  [RFC 6750 §3.1]",
+            "00:00:00.140  alice.browser -> api  GET /admin  Bearer at1  403 insufficient_scope: needs scope admin  [RFC 6750 §3.1]",
             "> advance until alice.access expires",
             "now 00:15:00.000: at1 expired",
             "> call alice GET /orders",
@@ -43,12 +44,13 @@ import Testing
             "> call alice GET /orders",
             "00:15:00.180  alice.browser -> api  GET /orders  no token  401 no token  [RFC 6750 §3.1]",
             "> login alice",
-            "00:15:00.220  alice.browser -> auth  POST /token password grant (alice)  200 at3 rt3 fam2",
+            "00:15:00.220  alice.browser -> auth  GET /authorize (alice) S256 challenge  302 to /callback?code=c2",
+            "00:15:00.260  alice.browser -> auth  POST /token authorization_code c2 + verifier  200 at3 rt3 fam2",
             "> logout alice",
-            "00:15:00.260  alice.browser -> auth  POST /revoke (logout) rt3 at3  200 family fam2 revoked; at3 stays valid until it expires  [RFC 7009 §2.1]",
+            "00:15:00.300  alice.browser -> auth  POST /revoke (logout) rt3 at3  200 family fam2 revoked; at3 stays valid until it expires  [RFC 7009 §2.1]",
             "> refresh alice rt3",
-            "00:15:00.300  alice.browser -> auth  POST /token refresh_token rt3  400 invalid_grant: family fam2 was revoked at 00:15:00.260 (logout)  [RFC 6749 §5.2]",
-            "00:15:00.320  alice.browser  refresh refused: drops its tokens; alice must log in again",
+            "00:15:00.340  alice.browser -> auth  POST /token refresh_token rt3  400 invalid_grant: family fam2 was revoked at 00:15:00.300 (logout)  [RFC 6749 §5.2]",
+            "00:15:00.360  alice.browser  refresh refused: drops its tokens; alice must log in again",
         ]
         #expect(output == expected)
     }
@@ -84,7 +86,7 @@ import Testing
         let s = session(preset: "rotation")
         s.run("set refresh.reuse_detection off", "login alice", "refresh alice")
         let outcome = s.outcomes(of: "refresh alice rt1")
-        #expect(outcome.first?.hasSuffix("400 invalid_grant: refresh token already rotated at 00:00:00.060") == true)
+        #expect(outcome.first?.hasSuffix("400 invalid_grant: refresh token already rotated at 00:00:00.100") == true)
         #expect(s.world.statusLines().contains { $0.contains("fam1 active") } == false, "alice dropped her tokens after the refusal")
         #expect(s.world.auth.familyIsRevoked(0) == false)
     }
@@ -132,8 +134,8 @@ import Testing
         s.run("set validation introspection", "login alice", "call alice GET /orders")
         s.run("revoke rt1")
         let lines = s.outcomes(of: "call alice GET /orders")
-        #expect(lines.first == "POST /introspect at1  200 active: false (its session fam1 was revoked at 00:00:00.140)")
-        #expect(lines.dropFirst().first == "GET /orders  Bearer at1  401 invalid_token: inactive: its session fam1 was revoked at 00:00:00.140")
+        #expect(lines.first == "POST /introspect at1  200 active: false (its session fam1 was revoked at 00:00:00.180)")
+        #expect(lines.dropFirst().first == "GET /orders  Bearer at1  401 invalid_token: inactive: its session fam1 was revoked at 00:00:00.180")
     }
 
     @Test func introspectionCacheDelaysRevocationByItsTTL() {

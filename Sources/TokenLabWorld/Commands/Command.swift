@@ -28,6 +28,7 @@ public enum Command: Equatable, Sendable {
     case ride(user: String, method: String, path: String)
     case race(kind: String, user: String)
     case csrf(user: String, method: String, path: String)
+    case redeem(party: String, code: String?, redirectURI: String?)
     case wallet(party: String)
     case report
     case attacks(name: String?)
@@ -46,7 +47,7 @@ public enum Command: Equatable, Sendable {
 }
 
 public enum StolenKind: String, Sendable, CaseIterable {
-    case access, refresh, all
+    case access, refresh, all, code
 }
 
 extension Command {
@@ -55,7 +56,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf:
+             .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -89,8 +90,9 @@ public struct CommandSpec: Sendable {
     public let rule: String?
 
     public static let all: [CommandSpec] = [
-        CommandSpec(name: "login", usage: "login USER", summary: "USER's browser logs in (password grant) and stores its tokens",
-                    example: "login alice", rule: "RFC 6749 §4.3"),
+        CommandSpec(name: "login", usage: "login USER",
+                    summary: "USER's browser logs in: GET /authorize, a 302 with a code, POST /token with code and PKCE verifier",
+                    example: "login alice", rule: "RFC 6749 §4.1, RFC 7636, RFC 9700 §2.1.1"),
         CommandSpec(name: "call", usage: "call USER METHOD PATH", summary: "USER's browser calls the API; on 401 it refreshes once and retries",
                     example: "call alice GET /orders", rule: "RFC 6750 §2"),
         CommandSpec(name: "refresh", usage: "refresh USER [TOKEN]",
@@ -118,12 +120,15 @@ public struct CommandSpec: Sendable {
                     example: "keys rotate", rule: "RFC 7517 §5, RFC 7515 §4.1.4"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
-        CommandSpec(name: "steal", usage: "steal access|refresh|all from USER via xss|sniff|device|logs|insider|silent",
+        CommandSpec(name: "steal", usage: "steal access|refresh|all|code from USER via xss|sniff|device|logs|insider|silent|intercept",
                     summary: "mallory tries a capability; the world decides what it can reach",
                     example: "steal refresh from alice via xss", rule: "RFC 6819 §4, browser-based-apps BCP §5"),
-        CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout",
+        CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout | as PARTY redeem [CODE [URI]]",
                     summary: "act as the attacker, with what she stole, through the same API as anyone",
                     example: "as mallory call GET /orders", rule: nil),
+        CommandSpec(name: "redeem", usage: "redeem PARTY [CODE [REDIRECT_URI]]",
+                    summary: "mallory sends a token request with a code she stole (the latest if none named), without its verifier",
+                    example: "as mallory redeem c1", rule: "RFC 6749 §4.1.3, RFC 7636 §4.6"),
         CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak|confusion from TOKEN|USER",
                     summary: "mallory builds a token from a genuine one (USER: their current access token)",
                     example: "forge none from alice", rule: "RFC 8725 §2.1, §3"),

@@ -64,16 +64,17 @@ public enum CommandParser {
         case ("help", 1): return .help(command: args[0])
         case ("steal", 5) where args[1] == "from" && args[3] == "via":
             guard let kind = StolenKind(rawValue: args[0]) else {
-                throw CommandError("steal: '\(args[0])' is not access, refresh or all; usage: \(spec.usage)")
+                throw CommandError("steal: '\(args[0])' is not access, refresh, all or code; usage: \(spec.usage)")
             }
             return .steal(kind: kind, victim: args[2], capability: args[4])
         case ("as", 2...):
             // `as mallory call GET /orders` is `call mallory GET /orders`: one code path for everyone.
             let inner = args[1]
-            guard ["call", "refresh", "logout"].contains(inner) else {
-                throw CommandError("as: '\(inner)' is not something a party does here (call, refresh, logout); usage: \(spec.usage)")
+            guard ["call", "refresh", "logout", "redeem"].contains(inner) else {
+                throw CommandError("as: '\(inner)' is not something a party does here (call, refresh, logout, redeem); usage: \(spec.usage)")
             }
             return try parse(([inner, args[0]] + args.dropFirst(2)).joined(separator: " "))
+        case ("redeem", 1...3): return .redeem(party: args[0], code: args.count > 1 ? args[1] : nil, redirectURI: args.count > 2 ? args[2] : nil)
         case ("wallet", 1): return .wallet(party: args[0])
         case ("forge", 3) where args[1] == "from": return .forge(kind: args[0], from: args[2])
         case ("ride", 3): return .ride(user: args[0], method: args[1].uppercased(), path: args[2])

@@ -39,7 +39,9 @@ public enum Completion {
         case ("steal", 2): return world.userNames
         case ("steal", 3): return ["via"]
         case ("steal", 4): return World.capabilities.map(\.name)
-        case ("as", 1): return ["call", "refresh", "logout"]
+        case ("as", 1): return ["call", "refresh", "logout", "redeem"]
+        case ("redeem", 0): return actors
+        case ("redeem", 1): return world.ledger.entries.filter { $0.kind == .code }.map(\.id)
         case ("as", 2...):
             // `as mallory call …` completes like `call mallory …`.
             return next(after: [args[1], args[0]] + args.dropFirst(2), world: world)

@@ -104,6 +104,7 @@ public final class Interpreter {
         case .status: return world.statusLines()
         case .help(let name): return try HelpView.lines(for: name)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
+        case .redeem(let party, let code, let uri): try world.redeem(party: party, code: code, redirectURI: uri)
         case .wallet(let party): return try world.walletLines(of: party)
         case .forge(let kind, let reference): try world.forge(kind, from: reference)
         case .ride(let user, let method, let path): try world.ride(user: user, method: method, path: path)

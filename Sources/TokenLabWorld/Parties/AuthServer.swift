@@ -58,7 +58,7 @@ public enum RefreshTokenState: String, Sendable {
     case valid, expired, rotated, revoked, unknown
 }
 
-/// The authorization server: password and refresh grants, logout,
+/// The authorization server: authorization code (with PKCE), password and refresh grants, logout,
 /// revocation (RFC 7009) and introspection (RFC 7662).
 public final class AuthServer {
     public static let issuer = "https://auth.tokenlab.test"
@@ -78,6 +78,9 @@ public final class AuthServer {
     private var tokenIDs: RandomStream
     private var refreshSecrets: RandomStream
     private var sessionIDs: RandomStream
+    /// Authorization codes by value (AuthServer+Authorization), and where their values come from.
+    var codes: [String: AuthorizationCode] = [:]
+    var codeValues: RandomStream
     var minter: AccessTokenMinter
     var validator: AccessTokenValidator
 
@@ -92,6 +95,7 @@ public final class AuthServer {
         tokenIDs = RandomStream(seed: seed, name: "auth.jti")
         refreshSecrets = RandomStream(seed: seed, name: "auth.refresh")
         sessionIDs = RandomStream(seed: seed, name: "auth.sid")
+        codeValues = RandomStream(seed: seed, name: "auth.code")
         minter = AccessTokenMinter(key: key)
         var rules = ValidationRules(issuer: AuthServer.issuer, audience: AuthServer.apiAudience, keys: keys)
         rules.checksAudience = false
@@ -111,6 +115,8 @@ public final class AuthServer {
         denylist = other.denylist
         denylistedAt = other.denylistedAt
         retiredAt = other.retiredAt
+        codes = other.codes
+        codeValues = other.codeValues
         tokenIDs = other.tokenIDs
         refreshSecrets = other.refreshSecrets
         sessionIDs = other.sessionIDs
@@ -139,6 +145,11 @@ public final class AuthServer {
         case .refused(let error): return .refused(error)
         case .bound(let key): boundKey = key
         }
+        return .issued(startFamily(user: user, clientID: clientID, boundKey: boundKey, now: now, policy: policy))
+    }
+
+    /// A login's tokens: a new session and refresh family, its first refresh token and an access token.
+    func startFamily(user: Int, clientID: String, boundKey: String?, now: VirtualTime, policy: Policy) -> IssuedTokens {
         let sessionID = Base64URL.encode(sessionIDs.bytes(8))
         let family = families.count
         families.append(RefreshFamily(user: user, sessionID: sessionID, clientID: clientID,
@@ -146,7 +157,7 @@ public final class AuthServer {
         familyBySession[sessionID] = family
         families[family].boundKey = boundKey
         let refresh = issueRefreshToken(family: family, now: now, policy: policy)
-        return .issued(issueAccess(family: family, refresh: refresh, now: now, policy: policy))
+        return issueAccess(family: family, refresh: refresh, now: now, policy: policy)
     }
 
     /// A silent login run by script in the victim's page (browser-based-apps

@@ -25,6 +25,8 @@ final class Client {
     /// A request forged by another site is on its way (CSRF), for the narrator.
     var crossSitePending = false
     var proofIDs: RandomStream?
+    /// The login in progress: PKCE verifier and state (World+Login).
+    var login = BrowserLogin()
 
     init(name: String, user: String, password: String, isAttacker: Bool = false) {
         self.name = name
@@ -49,6 +51,7 @@ final class Client {
         dpopKey = other.dpopKey
         crossSitePending = other.crossSitePending
         proofIDs = other.proofIDs
+        login = other.login
     }
 
     func dropTokens() {

@@ -18,6 +18,18 @@ public enum ValidationMode: String, CaseIterable, Sendable {
     case local, introspection
 }
 
+/// How a user logs in: the authorization code flow (RFC 6749 §4.1), or the
+/// password grant (RFC 6749 §4.3), which RFC 9700 §2.4 says must not be used.
+public enum LoginFlow: String, CaseIterable, Sendable {
+    case code, password
+}
+
+/// PKCE (RFC 7636): the browser sends S256(verifier) with the authorization
+/// request and the verifier with the token request, or nothing at all.
+public enum PKCEMethod: String, CaseIterable, Sendable {
+    case S256, off
+}
+
 /// Every defence, as a named setting. Presets are values of this type.
 public struct Policy: Equatable, Sendable {
     public var accessTTL: Duration = .minutes(15)
@@ -51,6 +63,9 @@ public struct Policy: Equatable, Sendable {
     public var signing: SigningAlgorithm = .HS256
     /// Each verification key is used only with its own algorithm.
     public var keysPerAlgorithm = true
+    /// The login: authorization code with PKCE (RFC 9700 §2.1.1), or the deprecated password grant.
+    public var loginFlow: LoginFlow = .code
+    public var pkce: PKCEMethod = .S256
 
     public init() {}
 }
@@ -84,6 +99,7 @@ extension Policy {
         p.tokenInQuery = true
         p.leeway = .minutes(5)
         p.tls = false
+        p.loginFlow = .password
         return p
     }
 

@@ -102,6 +102,9 @@ extension PolicyKey {
         .choice("signing", \.signing, "how the auth server signs access tokens (RS256 uses a published lab key)", rule: "RFC 7518 §3"),
         .flag("keys.per_alg", \.keysPerAlgorithm, "a key is used only with its own algorithm", rule: "RFC 8725 §3.1"),
         .flag("dpop", \.dpop, "tokens are bound to a key the browser holds; each request carries a proof", rule: "RFC 9449 §4, §6, §7"),
+        // Appended, so the earlier keys keep their order in `policy` and trace headers.
+        .choice("login.flow", \.loginFlow, "code: authorization code flow; password: the deprecated password grant", rule: "RFC 6749 §4.1, RFC 9700 §2.4"),
+        .choice("login.pkce", \.pkce, "the code is bound to a verifier only the browser holds", rule: "RFC 7636 §4, RFC 9700 §2.1.1"),
     ]
 
     public static func named(_ name: String) -> PolicyKey? { all.first(where: { $0.name == name }) }
@@ -125,6 +128,8 @@ extension Policy {
     /// safe choice: `policy` shows which settings an attack can lean on.
     public func risk(of key: String) -> String? {
         switch key {
+        case "login.flow": loginFlow == .password ? "deprecated: the app handles the user's password" : nil
+        case "login.pkce": loginFlow == .code && pkce == .off ? "a stolen authorization code can be redeemed" : nil
         case "access.ttl": accessTTL > .minutes(15) ? "stolen access tokens live long" : nil
         case "refresh.ttl": refreshTTL > .days(30) ? "sessions last for months" : nil
         case "refresh.rotation": rotation ? nil : "a stolen refresh token stays valid"

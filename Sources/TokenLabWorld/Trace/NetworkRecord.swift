@@ -42,6 +42,9 @@ struct NetworkRecord {
         crossings.last(where: { $0.client == client && $0.kind == kind && $0.place == place })
     }
 
+    /// Whether an authorization code of `client`'s was ever seen anywhere.
+    func anyCode(client: Int) -> Bool { crossings.contains(where: { $0.client == client && $0.kind == .code }) }
+
     /// Whether anything of `client`'s crossed the network at all, and over a plain link.
     func anyCrossing(client: Int, at place: Place) -> Bool {
         crossings.contains(where: { $0.client == client && $0.place == place })

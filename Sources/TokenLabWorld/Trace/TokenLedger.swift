@@ -3,7 +3,7 @@ import TokenLabCore
 /// The narrator's book of every token minted, in order, with short ids.
 /// Servers keep their own state; this exists only to name and list tokens.
 struct TokenLedger {
-    enum Kind: String { case access, refresh, forged }
+    enum Kind: String { case access, refresh, forged, code }
 
     struct Entry {
         let id: String
@@ -20,6 +20,7 @@ struct TokenLedger {
     private var accessCount = 0
     private var refreshCount = 0
     private var forgedCount = 0
+    private var codeCount = 0
 
     mutating func add(_ kind: Kind, value: String, owner: String, family: Int, issuedAt: VirtualTime, expiresAt: VirtualTime) -> String {
         let id: String
@@ -27,6 +28,7 @@ struct TokenLedger {
         case .access: accessCount += 1; id = "at\(accessCount)"
         case .refresh: refreshCount += 1; id = "rt\(refreshCount)"
         case .forged: forgedCount += 1; id = "ft\(forgedCount)"
+        case .code: codeCount += 1; id = "c\(codeCount)"
         }
         byValue[value] = entries.count
         entries.append(Entry(id: id, kind: kind, owner: owner, family: family, issuedAt: issuedAt, expiresAt: expiresAt, value: value))

@@ -36,6 +36,8 @@ extension World {
             return inner == "refused" ? "introspection" : "introspection (\(inner))"
         }
         let labels: [(String, String)] = [
+            ("no code (password grant)", "no code (password grant)"), ("(PKCE", "PKCE"), ("single use", "single-use code"),
+            ("code already used", "single-use code"), ("redirect_uri", "redirect URI check"),
             ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),
             ("in URLs", "no tokens in URLs"), ("in a URL", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
             ("only in memory", "memory storage"), ("SameSite", "SameSite cookie"), ("in a header", "header, not cookie"),

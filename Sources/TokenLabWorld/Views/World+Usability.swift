@@ -34,7 +34,8 @@ extension World {
 
     func usability(of material: AttackLog.Material) -> Usability {
         guard let token = material.token else { return sessionUsability(material) }
-        let usability = material.kind == "refresh" ? refreshUsability(token) : accessUsability(token, material: material)
+        let usability = material.kind == "code" ? codeUsability(token, material: material)
+            : material.kind == "refresh" ? refreshUsability(token) : accessUsability(token, material: material)
         // Refused before its end, and never accepted: it was never usable in
         // her hands (another audience, a proof of possession she cannot make).
         if material.successes == 0, let refusal = material.refusals.first, usability.until.map({ refusal.at < $0 }) ?? false {

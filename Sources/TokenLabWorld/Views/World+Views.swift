@@ -14,6 +14,7 @@ extension World {
 
     func state(of entry: TokenLedger.Entry) -> String {
         switch entry.kind {
+        case .code: return codeState(entry)
         case .refresh:
             let state = auth.refreshState(of: entry.value, now: now)
             // Pruned records are ones that expired on their own.
@@ -37,6 +38,7 @@ extension World {
     func decode(_ reference: String) throws(CommandError) -> [String] {
         let token = try tokenValue(reference)
         let id = shortID(token)
+        if let entry = ledger.entry(value: token), entry.kind == .code { return decodeCode(entry) }
         if let entry = ledger.entry(value: token), entry.kind == .refresh {
             return [
                 "\(id): an opaque refresh token (\(token.count) characters of base64url, 128 random bits; nothing to decode)",
