@@ -12,9 +12,23 @@ extension World {
         try settle()
     }
 
-    public func call(user: String, method: String, path: String) throws(CommandError) {
+    /// `with`: the attacker presents a token she holds (or one pasted whole)
+    /// instead of the latest she got.
+    public func call(user: String, method: String, path: String, with reference: String? = nil) throws(CommandError) {
         let index = try clientIndex(user)
         let resource = try resourceIndex(method: method, path: path)
+        if let reference {
+            guard clients[index].isAttacker else {
+                throw CommandError("call ... with TOKEN is the attacker's: as mallory call \(method) \(path) with \(reference)")
+            }
+            switch attackerToken(reference) {
+            case .failure(let why):
+                refusedStep(by: clients[index].name, "\(method) \(path) with \(reference)", why.message)
+                return
+            case .success(let token):
+                clients[index].access = token
+            }
+        }
         startCall(client: index, resource: resource, isRetry: false)
         try settle()
     }
@@ -62,7 +76,10 @@ extension World {
         }
         let index = try clientIndex(user)
         let client = clients[index]
-        guard let refresh = client.refresh else { throw CommandError("\(user) holds no refresh token; login \(user) first") }
+        guard let refresh = client.refresh else {
+            refusedStep(by: client.name, "race \(kind)", "\(user) holds no refresh token (login \(user) first)")
+            return
+        }
         switch kind {
         case "tabs":
             record(.client, from: client.name, "two tabs refresh with \(shortID(refresh)) at once", tokens: [shortID(refresh)])
@@ -82,12 +99,30 @@ extension World {
 
     public func refresh(user: String, token reference: String? = nil) throws(CommandError) {
         let index = try clientIndex(user)
-        if let reference {
+        if let reference, clients[index].isAttacker {
+            // She presents only what she holds.
+            switch attackerToken(reference) {
+            case .failure(let why):
+                refusedStep(by: clients[index].name, "refresh \(reference)", why.message)
+                return
+            case .success(let token):
+                guard ledger.entry(value: token)?.kind == .refresh else {
+                    refusedStep(by: clients[index].name, "refresh \(reference)", "\(reference) is not a refresh token")
+                    return
+                }
+                send(.refresh(token), from: index, purpose: .refresh(resume: nil, isRetry: false))
+            }
+        } else if let reference {
             let entry = try ledgerEntry(reference)
             guard entry.kind == .refresh else { throw CommandError("\(reference) is \(entry.kind == .code ? "an authorization code" : "an access token"); refresh takes a refresh token (rt…)") }
             send(.refresh(entry.value), from: index, purpose: .refresh(resume: nil, isRetry: false))
         } else {
-            guard clients[index].refresh != nil else { throw CommandError("\(user) holds no refresh token; login \(user) first") }
+            guard clients[index].refresh != nil else {
+                let why = clients[index].isAttacker ? "mallory holds no refresh token; she holds: \(attackerHoldings)"
+                                                    : "\(user) holds no refresh token (login \(user) first)"
+                refusedStep(by: clients[index].name, "refresh", why)
+                return
+            }
             startRefresh(client: index, resume: nil, isRetry: false)
         }
         try settle()
@@ -96,7 +131,10 @@ extension World {
     public func logout(user: String) throws(CommandError) {
         let index = try clientIndex(user)
         let client = clients[index]
-        guard client.refresh != nil || client.access != nil else { throw CommandError("\(user) is not logged in") }
+        guard client.refresh != nil || client.access != nil else {
+            refusedStep(by: client.name, "logout", client.isAttacker ? "mallory holds no token to revoke" : "\(user) is not logged in")
+            return
+        }
         let (refresh, access) = (client.refresh, client.access)
         // The browser forgets its tokens at once, whatever the server does.
         client.dropTokens()

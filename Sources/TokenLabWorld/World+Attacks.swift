@@ -70,14 +70,7 @@ extension World {
                 attackLog.noteBlocked(action, why: why, rule: rule, at: now)
                 record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule, tokens: [shortID(token)])
             case .reached(let how, let rule):
-                let thiefClient = clients[thief]
-                thiefClient.loot.append(StolenItem(token: token, victim: victim, capability: capability, at: now))
-                if wanted == .access {
-                    thiefClient.access = token
-                    thiefClient.accessExpiresAt = ledger.entry(value: token)?.expiresAt
-                } else {
-                    thiefClient.refresh = token
-                }
+                attackerTakes(token: token, kind: wanted, how: "stolen from \(victim) via \(capability)", victim: victim)
                 let material = attackLog.acquire(id: shortID(token), kind: wanted.rawValue, token: token,
                                                  origin: "stolen from \(victim) via \(capability)", victim: victim, at: now,
                                                  sameTheftAs: theft)
@@ -103,18 +96,15 @@ extension World {
         guard case .issued(let issued) = auth.silentGrant(user: victim.user, clientID: victim.clientID, proof: proof, now: now, policy: policy) else { return }
         let at = ledger.add(.access, value: issued.access, owner: World.attacker, family: issued.family, issuedAt: now, expiresAt: issued.accessExpiresAt)
         var ids = [at]
-        let thiefClient = clients[thief]
-        thiefClient.access = issued.access
-        thiefClient.accessExpiresAt = issued.accessExpiresAt
-        thiefClient.family = issued.family
+        clients[thief].family = issued.family
+        let how = "minted by a silent login in \(victim.user)'s page"
+        attackerTakes(token: issued.access, kind: .access, how: how, victim: victim.user)
         let first = attackLog.acquire(id: at, kind: "access", token: issued.access, origin: "minted by a silent login in \(victim.user)'s page",
                                       victim: victim.user, at: now)
-        thiefClient.loot.append(StolenItem(token: issued.access, victim: victim.user, capability: "silent", at: now))
         if let refresh = issued.refresh, let expiry = issued.refreshExpiresAt {
             let rt = ledger.add(.refresh, value: refresh, owner: World.attacker, family: issued.family, issuedAt: now, expiresAt: expiry)
             ids.append(rt)
-            thiefClient.refresh = refresh
-            thiefClient.loot.append(StolenItem(token: refresh, victim: victim.user, capability: "silent", at: now))
+            attackerTakes(token: refresh, kind: .refresh, how: how, victim: victim.user)
             attackLog.acquire(id: rt, kind: "refresh", token: refresh, origin: "minted by a silent login in \(victim.user)'s page",
                               victim: victim.user, at: now, sameTheftAs: first)
         }
@@ -219,9 +209,12 @@ extension World {
             let usable = state.hasPrefix("valid") ? "usable for \((end - now).text) (until \(end.clockText))" : state
             rows.append([entry.id, entry.kind.rawValue, source, usable])
         }
-        for item in client.loot { row(item.token, source: "stolen from \(item.victim) via \(item.capability) at \(item.at.clockText)") }
-        if let access = client.access { row(access, source: client.isAttacker ? "obtained with stolen material" : "its own, in \(client.storage.rawValue)") }
-        if let refresh = client.refresh { row(refresh, source: client.isAttacker ? "obtained with stolen material" : "its own, in \(client.storage.rawValue)") }
+        // Her knowledge, item by item: how and when she got each one.
+        for item in client.loot { row(item.token, source: "\(item.capability) at \(item.at.clockText)") }
+        if !client.isAttacker {
+            if let access = client.access { row(access, source: "its own, in \(client.storage.rawValue)") }
+            if let refresh = client.refresh { row(refresh, source: "its own, in \(client.storage.rawValue)") }
+        }
         guard !rows.isEmpty else { return ["\(party) holds nothing"] }
         return ["\(party) holds (at \(now.clockText)):"] + TextTable.render(header: ["id", "kind", "how", "state"], rows: rows).map { "  " + $0 }
     }

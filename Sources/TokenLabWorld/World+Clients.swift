@@ -24,12 +24,15 @@ extension World {
         case (.login, .oauthError):
             if isRecording { record(.client, from: client.name, "login failed") }
         case (.refresh, .oauthError(let error)):
+            // An attacker keeps what she holds until she chooses otherwise; the app drops a dead session.
+            if client.isAttacker {
+                if isRecording { record(.client, from: client.name, "refresh refused: she keeps what she holds (\(attackerHoldings))") }
+                break
+            }
             client.dropTokens()
             if isRecording {
                 record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again")
-                if !client.isAttacker {
-                    attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
-                }
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
             }
         case (.call(let resource, let isRetry), .api(let answer)):
             counters.callsCompleted += 1

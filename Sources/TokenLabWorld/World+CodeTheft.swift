@@ -50,7 +50,7 @@ extension World {
     }
 
     private func take(_ code: String, victim: String, capability: String, thief: Int, action: String, how: String, rule: String) {
-        clients[thief].loot.append(StolenItem(token: code, victim: victim, capability: capability, at: now))
+        attackerTakes(token: code, kind: .code, how: "stolen from \(victim) via \(capability)", victim: victim)
         attackLog.acquire(id: shortID(code), kind: "code", token: code, origin: "stolen from \(victim) via \(capability)",
                           victim: victim, at: now)
         record(.security, from: World.attacker, action, "got \(shortID(code)): \(how)", rule: rule, tokens: [shortID(code)])

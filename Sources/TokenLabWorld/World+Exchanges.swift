@@ -207,6 +207,13 @@ extension World {
                 if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text), a practice RFC 9700 does not define" }
                 record(.request, from: client.name, to: "auth", action, outcome, status: 200,
                        rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens, minted: minted)
+                if client.isAttacker, let presented {
+                    let victim = attackLog.index(of: presented).map { attackLog.materials[$0].victim } ?? "?"
+                    attackerTakes(token: issued.access, kind: .access, how: "obtained with \(shortID(presented))", victim: victim)
+                    if let refresh = issued.refresh {
+                        attackerTakes(token: refresh, kind: .refresh, how: "obtained with \(shortID(presented))", victim: victim)
+                    }
+                }
                 if client.isAttacker, let presented, let material = attackLog.index(of: presented) {
                     attackLog.use(material, what: "POST /token refresh", at: now, succeeded: true)
                     attackLog.acquire(id: at, kind: "access", token: issued.access, origin: "obtained with \(shortID(presented))",

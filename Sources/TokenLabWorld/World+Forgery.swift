@@ -84,11 +84,7 @@ extension World {
         }
         let expiry = JSONValue.object(claims)["exp"]?.intValue.flatMap(World.instant(ofUnixSeconds:)) ?? now
         let id = ledger.add(.forged, value: token, owner: World.attacker, family: -1, issuedAt: now, expiresAt: expiry)
-        if let thief = clients.firstIndex(where: \.isAttacker) {
-            clients[thief].access = token
-            clients[thief].accessExpiresAt = expiry
-            clients[thief].loot.append(StolenItem(token: token, victim: base.owner, capability: "forge \(kind)", at: now))
-        }
+        attackerTakes(token: token, kind: .forged, how: "forged (\(kind)) from \(base.id)", victim: base.owner)
         attackLog.acquire(id: id, kind: "forged access", token: token, origin: "forged (\(kind)) from \(base.id)",
                           victim: base.owner, at: now)
         record(.security, from: World.attacker, "forge \(kind) from \(base.id)", "made \(id): \(spec.summary)", rule: spec.rule, tokens: [base.id, id])

@@ -99,6 +99,8 @@ extension World {
             case .issued(let issued):
                 attackLog.use(material, what: "POST /token authorization_code", at: now, succeeded: true)
                 let victim = attackLog.materials[material].victim
+                attackerTakes(token: issued.access, kind: .access, how: "obtained with \(code)", victim: victim)
+                if let refresh = issued.refresh { attackerTakes(token: refresh, kind: .refresh, how: "obtained with \(code)", victim: victim) }
                 attackLog.acquire(id: shortID(issued.access), kind: "access", token: issued.access, origin: "obtained with \(code)",
                                   victim: victim, at: now, derivedFrom: material)
                 if let refresh = issued.refresh {

@@ -5,6 +5,8 @@ import TokenLabCore
 public enum Command: Equatable, Sendable {
     case login(user: String)
     case call(user: String, method: String, path: String)
+    /// The attacker presents a token she holds, or one pasted whole.
+    case callWith(user: String, method: String, path: String, token: String)
     case refresh(user: String, token: String?)
     case logout(user: String)
     case revoke(token: String)
@@ -55,7 +57,7 @@ extension Command {
     /// replay and save); looking commands are not.
     public var changesWorld: Bool {
         switch self {
-        case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
+        case .login, .call, .callWith, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
              .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
@@ -123,8 +125,8 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "steal", usage: "steal access|refresh|all|code from USER via xss|sniff|device|logs|insider|silent|intercept",
                     summary: "mallory tries a capability; the world decides what it can reach",
                     example: "steal refresh from alice via xss", rule: "RFC 6819 §4, browser-based-apps BCP §5"),
-        CommandSpec(name: "as", usage: "as PARTY call METHOD PATH | as PARTY refresh [TOKEN] | as PARTY logout | as PARTY redeem [CODE [URI]]",
-                    summary: "act as the attacker, with what she stole, through the same API as anyone",
+        CommandSpec(name: "as", usage: "as PARTY call METHOD PATH [with TOKEN] | as PARTY refresh [TOKEN] | as PARTY logout | as PARTY redeem [CODE [URI]]",
+                    summary: "act as the attacker: she presents only what she holds (stolen, forged, obtained with it, or a pasted JWT) and keeps it after a refusal",
                     example: "as mallory call GET /orders", rule: nil),
         CommandSpec(name: "redeem", usage: "redeem PARTY [CODE [REDIRECT_URI]]",
                     summary: "mallory sends a token request with a code she stole (the latest if none named), without its verifier",

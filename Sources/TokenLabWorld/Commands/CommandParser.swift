@@ -35,6 +35,8 @@ public enum CommandParser {
         switch (name, args.count) {
         case ("login", 1): return .login(user: args[0])
         case ("call", 3): return .call(user: args[0], method: args[1].uppercased(), path: args[2])
+        case ("call", 5) where args[3] == "with":
+            return .callWith(user: args[0], method: args[1].uppercased(), path: args[2], token: args[4])
         case ("refresh", 1): return .refresh(user: args[0], token: nil)
         case ("refresh", 2): return .refresh(user: args[0], token: args[1])
         case ("logout", 1): return .logout(user: args[0])

@@ -69,6 +69,7 @@ public final class Interpreter {
         switch command {
         case .login(let user): try world.login(user: user)
         case .call(let user, let method, let path): try world.call(user: user, method: method, path: path)
+        case .callWith(let user, let method, let path, let token): try world.call(user: user, method: method, path: path, with: token)
         case .refresh(let user, let token): try world.refresh(user: user, token: token)
         case .logout(let user): try world.logout(user: user)
         case .revoke(let token): try world.revoke(token: token)
