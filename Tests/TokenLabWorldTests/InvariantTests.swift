@@ -9,11 +9,13 @@ import TokenLabCore
         "login V", "call V GET /orders", "call V GET /admin", "refresh V", "logout V", "advance 1m", "advance 7m", "advance 20m",
         "steal all from V via xss", "steal refresh from V via device", "as mallory refresh", "as mallory call GET /orders",
         "as mallory call GET /admin", "ride V GET /orders", "revoke rt1", "refresh V rt1", "refresh V rt2", "forge none from V",
+        "set tls off", "set client.token_in_query on", "steal access from V via sniff", "steal refresh from V via sniff",
+        "steal access from V via logs", "as mallory call GET /orders with at1", "as mallory refresh rt1", "as mallory refresh rt2",
     ]
 
     @Test func invariantsHoldForTenThousandRandomSessions() throws {
         var random = RandomStream(seed: 9, name: "invariants")
-        var exercised = (detections: 0, attackerSuccesses: 0, refusals: 0)
+        var exercised = (detections: 0, attackerSuccesses: 0, refusals: 0, sniffedOrLogged: 0)
         for run in 0..<10_000 {
             let seed = random.next(below: 1_000_000)
             let preset = Policy.presetNames[Int(random.next(below: UInt64(Policy.presetNames.count)))]
@@ -28,6 +30,7 @@ import TokenLabCore
             exercised.detections += events.filter { $0.action.hasPrefix("reuse of") }.count
             exercised.attackerSuccesses += events.filter { $0.from == World.attacker && $0.status == 200 }.count
             exercised.refusals += events.filter { ($0.status ?? 0) >= 400 }.count
+            exercised.sniffedOrLogged += events.filter { $0.outcome.hasPrefix("got ") && ($0.action.hasSuffix("via sniff") || $0.action.hasSuffix("via logs")) }.count
             if run % 500 == 0 {
                 let again = try Session(seed: seed, preset: preset)
                 for line in lines { _ = again.execute(line) }
@@ -35,7 +38,8 @@ import TokenLabCore
             }
         }
         // The properties must have been put to the test, not vacuously true.
-        #expect(exercised.detections > 1000 && exercised.attackerSuccesses > 1000 && exercised.refusals > 10_000, "\(exercised)")
+        #expect(exercised.detections > 400 && exercised.attackerSuccesses > 1000 && exercised.refusals > 10_000
+                && exercised.sniffedOrLogged > 200, "\(exercised)")
     }
 
     func check(_ world: World, context: String) {
@@ -70,6 +74,32 @@ import TokenLabCore
                let entry = world.ledger.entry(id: id), entry.kind == .access, let revoked = revokedAt["fam\(entry.family + 1)"] {
                 #expect(entry.issuedAt <= revoked, "a token minted after detection worked: \(event.line) — \(context)")
                 #expect(event.time < entry.expiresAt + world.policy.leeway, "\(event.line) — \(context)")
+            }
+        }
+        // Mallory presents only what she holds, and only after she got it.
+        let attacker = world.clients.first(where: \.isAttacker)
+        for event in world.events where event.from == World.attacker && (event.to == "api" || event.to == "auth") {
+            for id in event.tokens {
+                guard let entry = world.ledger.entry(id: id) else { continue }
+                let held = attacker?.loot.first(where: { $0.token == entry.value })
+                #expect(held.map { $0.at <= event.time } == true, "mallory presented \(id) she did not hold: \(event.line) — \(context)")
+            }
+        }
+        // What a sniffer or a log yielded had crossed a plain link, or sat in a URL, before the theft.
+        for event in world.events where event.from == World.attacker && event.outcome.hasPrefix("got ")
+            && (event.action.hasSuffix("via sniff") || event.action.hasSuffix("via logs")) {
+            let place: NetworkRecord.Place = event.action.hasSuffix("via logs") ? .urlInLog : .plainLink
+            let victim = world.clients.firstIndex { event.action.contains("from \($0.user) via") }
+            let crossed = event.tokens.allSatisfy { id in
+                world.network.crossings.contains { $0.client == victim && $0.place == place && $0.time <= event.time
+                    && world.ledger.id(of: $0.token) == id }
+            }
+            #expect(crossed, "\(event.line) yielded what never crossed there — \(context)")
+        }
+        // A window never ends before the last success it contains.
+        for outcome in world.attackOutcomes() {
+            if let last = outcome.lastSuccess {
+                #expect(outcome.usableUntil.map { $0 >= last } == true, "\(outcome.origin): usable until before its last success — \(context)")
             }
         }
         // A refresh family never outlives its initial absolute lifetime.
