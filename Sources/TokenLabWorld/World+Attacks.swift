@@ -219,7 +219,9 @@ extension World {
             let usable = state.hasPrefix("valid") ? "usable for \((end - now).text) (until \(end.clockText))" : state
             rows.append([entry.id, entry.kind.rawValue, source, usable])
         }
-        for item in client.loot { row(item.token, source: "stolen from \(item.victim) via \(item.capability) at \(item.at.clockText)") }
+        for item in client.loot {
+            row(item.token, source: item.victim == party ? "\(item.capability) at \(item.at.clockText)" : "stolen from \(item.victim) via \(item.capability) at \(item.at.clockText)")
+        }
         if let access = client.access { row(access, source: client.isAttacker ? "obtained with stolen material" : "its own, in \(client.storage.rawValue)") }
         if let refresh = client.refresh { row(refresh, source: client.isAttacker ? "obtained with stolen material" : "its own, in \(client.storage.rawValue)") }
         guard !rows.isEmpty else { return ["\(party) holds nothing"] }
