@@ -10,6 +10,7 @@ extension World {
         let index = try clientIndex(user)
         startLogin(client: index)
         try settle()
+        if clients[index].isAttacker { attackerKeepsHerOwnTokens() }
     }
 
     /// `with`: the attacker presents a token she holds (or one pasted whole)
@@ -46,12 +47,15 @@ extension World {
         try settle()
     }
 
-    /// `keys rotate`: a new signing key; the API learns the new key set at once.
-    public func rotateKeys() -> String {
-        let kid = auth.rotateKey()
+    /// `keys rotate`: a new signing key, made as `keys.secret` says; the API
+    /// learns the new key set at once.
+    @discardableResult
+    public func rotateKeys(because action: String = "keys rotate") -> String {
+        let kid = auth.rotateKey(weak: policy.secretStrength == .weak)
         api.apply(policy, keys: auth.keys)
-        record(.security, from: "auth", "keys rotate", "new tokens are signed with \(kid); \(auth.keys.map(\.kid).joined(separator: ", ")) verify",
-               rule: "RFC 7517 §4.5")
+        let made = policy.secretStrength == .weak ? " (its secret is a common word)" : ""
+        record(.security, from: "auth", action, "new tokens are signed with \(kid)\(made); \(auth.keys.map(\.kid).joined(separator: ", ")) verify",
+               rule: policy.secretStrength == .weak ? "RFC 7517 §4.5, RFC 8725 §3.5" : "RFC 7517 §4.5")
         return kid
     }
 

@@ -11,7 +11,7 @@ extension World {
 
     /// Everything she gains goes through here. What she presents by default
     /// is the latest item of each kind.
-    func attackerTakes(token: String, kind: TokenLedger.Kind, how: String, victim: String) {
+    func attackerTakes(token: String, kind: TokenLedger.Kind, how: String, victim: String, expiresAt: VirtualTime? = nil) {
         guard let thief = attackerIndex else { return }
         let client = clients[thief]
         if !client.loot.contains(where: { $0.token == token }) {
@@ -20,7 +20,7 @@ extension World {
         switch kind {
         case .access, .forged:
             client.access = token
-            client.accessExpiresAt = ledger.entry(value: token)?.expiresAt
+            client.accessExpiresAt = expiresAt ?? ledger.entry(value: token)?.expiresAt
         case .refresh:
             client.refresh = token
         case .code:

@@ -44,6 +44,9 @@ extension World {
             if let i = claims.firstIndex(where: { $0.key == key }) { claims[i].value = value } else { claims.append(JSONMember(key, value)) }
         }
         let key = auth.keys[auth.keys.count - 1]
+        // Each forgery is its own token: two forgeries never share bytes.
+        set("jti", .string(freshForgeryID()))
+        var summary = spec.summary
         let token: String
         switch kind {
         case "tamper":
@@ -80,13 +83,33 @@ extension World {
             if policy.dpop, let thief = clients.firstIndex(where: \.isAttacker) {
                 claims.append(JSONMember("cnf", .object(["jkt": .string(dpopKey(of: thief).thumbprint)])))
             }
-            token = signLikeTheAuthServer(header: decoded.header, claims: .object(claims), key: key)
+            if decoded.header["alg"] == .string("RS256") {
+                // The lab RSA key is published: she needs no leak to hold it.
+                token = JWS.sign(header: decoded.header, payload: .object(claims), rsaKey: RS256Key.lab)
+                summary += " (\(RS256Key.lab.kid), published in RS256Key.swift)"
+            } else {
+                // A leak is of one key: she signs with the key she holds, never with one she never got.
+                let held = knowledge.latestKey ?? leakSigningKey()
+                guard case .object(var header) = decoded.header else { throw CommandError("\(reference) has no header object") }
+                header.removeAll { $0.key == "kid" }
+                header.append(JSONMember("kid", .string(held.key.kid)))
+                token = JWS.sign(header: .object(header), payload: .object(claims), key: held.key)
+                summary += " (\(held.key.kid), \(held.how) at \(held.at.clockText))"
+            }
         }
         let expiry = JSONValue.object(claims)["exp"]?.intValue.flatMap(World.instant(ofUnixSeconds:)) ?? now
         let id = ledger.add(.forged, value: token, owner: World.attacker, family: -1, issuedAt: now, expiresAt: expiry)
-        attackerTakes(token: token, kind: .forged, how: "forged (\(kind)) from \(base.id)", victim: base.owner)
+        attackerTakes(token: token, kind: .forged, how: "forged (\(kind)) from \(base.id)", victim: base.owner, expiresAt: expiry)
         attackLog.acquire(id: id, kind: "forged access", token: token, origin: "forged (\(kind)) from \(base.id)",
                           victim: base.owner, at: now)
-        record(.security, from: World.attacker, "forge \(kind) from \(base.id)", "made \(id): \(spec.summary)", rule: spec.rule, tokens: [base.id, id])
+        record(.security, from: World.attacker, "forge \(kind) from \(base.id)", "made \(id): \(summary)", rule: spec.rule, tokens: [base.id, id])
+    }
+
+    /// The first keyleak: the auth server's current signing key, kid and
+    /// secret, goes into mallory's knowledge.
+    private func leakSigningKey() -> AttackerKnowledge.Key {
+        let key = auth.keys[auth.keys.count - 1]
+        attackerLearns(key, how: "leaked from the auth server")
+        return AttackerKnowledge.Key(key: key, how: "leaked from the auth server", at: now)
     }
 }

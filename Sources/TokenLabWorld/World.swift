@@ -33,6 +33,8 @@ public final class World {
     var attackLog = AttackLog()
     /// What crossed a plain link or sat in a URL, as it crossed.
     var network = NetworkRecord()
+    /// The attacker's keys and forgery ids (World+AttackerKnowledge).
+    var knowledge: AttackerKnowledge
     public internal(set) var counters = Counters()
 
     /// The runaway guard's state for the command running now (World+Runaway).
@@ -54,6 +56,7 @@ public final class World {
     /// A world with alice (a user) and bob (an admin), each with a browser.
     public init(seed: UInt64 = 1, users: [User] = World.defaultUsers) {
         self.seed = seed
+        knowledge = AttackerKnowledge(seed: seed)
         auth = AuthServer(seed: seed, users: users)
         api = ResourceServer(keys: auth.keys)
         for user in users { clients.append(Client(name: user.name + ".browser", user: user.name, password: user.password)) }
@@ -85,6 +88,7 @@ public final class World {
         ledger = other.ledger
         attackLog = other.attackLog
         network = other.network
+        knowledge = other.knowledge
         counters = other.counters
         shouldInterrupt = other.shouldInterrupt
         eventBudget = other.eventBudget
@@ -107,9 +111,12 @@ public final class World {
     // MARK: Policy
 
     public func setPolicy(_ policy: Policy, presetName: String? = nil) {
+        let remakesKey = policy.secretStrength != self.policy.secretStrength
         self.policy = policy
         if let presetName { self.presetName = presetName }
         api.apply(policy, keys: auth.keys)
+        // A key is made once; a new strength means a new key (World+Crack).
+        if remakesKey { rotateKeys(because: "keys.secret \(policy.secretStrength.rawValue)") }
     }
 
     // MARK: Time

@@ -23,6 +23,9 @@ import TokenLabCore
         "attack xss-once", "attack race-two-tabs bob", "attack csrf", "attack key-leak",
         "keys rotate", "keys retire k1", "race tabs alice", "race lost bob", "race logout alice",
         "ride alice GET /orders", "csrf alice POST /orders", "tokens", "status", "report", "wallet mallory",
+        "forge edit at1 role=admin scope+=admin", "forge edit alice sub=bob sign none", "forge edit at2 role=admin sign cracked",
+        "forge edit at1 exp=+1d sign k1", "forge edit bob sign guess secret", "crack at1", "crack alice", "crack bob",
+        "set keys.secret weak", "set keys.secret strong", "signup mallory", "login mallory", "keys retire rsa1",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

@@ -27,6 +27,9 @@ public enum Command: Equatable, Sendable {
     // Attackers
     case steal(kind: StolenKind, victim: String, capability: String)
     case forge(kind: String, from: String)
+    case forgeEdit(token: String, edits: [ClaimEdit], signing: ForgeSigning)
+    case crack(token: String)
+    case signup(party: String)
     case ride(user: String, method: String, path: String)
     case race(kind: String, user: String)
     case csrf(user: String, method: String, path: String)
@@ -58,7 +61,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .callWith, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem:
+             .forge, .forgeEdit, .crack, .signup, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -131,9 +134,15 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "redeem", usage: "redeem PARTY [CODE [REDIRECT_URI]]",
                     summary: "mallory sends a token request with a code she stole (the latest if none named), without its verifier",
                     example: "as mallory redeem c1", rule: "RFC 6749 §4.1.3, RFC 7636 §4.6"),
-        CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak|confusion from TOKEN|USER",
-                    summary: "mallory builds a token from a genuine one (USER: their current access token)",
+        CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak|confusion from TOKEN|USER | forge edit TOKEN|USER CLAIM=VALUE|CLAIM+=WORD... [sign keep|none|KID|cracked|guess SECRET]",
+                    summary: "mallory builds a token from a genuine one (USER: their current access token), or edits any token's claims and signs it her way",
                     example: "forge none from alice", rule: "RFC 8725 §2.1, §3"),
+        CommandSpec(name: "crack", usage: "crack TOKEN|USER",
+                    summary: "mallory tries a built-in word list as the HS256 secret of a token, offline; a hit gives her the key",
+                    example: "crack at1", rule: "RFC 7518 §3.2, RFC 8725 §3.5"),
+        CommandSpec(name: "signup", usage: "signup mallory",
+                    summary: "mallory opens an ordinary account of her own (role user); login mallory then mints her own tokens",
+                    example: "signup mallory", rule: "RFC 6749 §6"),
         CommandSpec(name: "ride", usage: "ride USER METHOD PATH",
                     summary: "mallory's injected script sends a request from USER's browser, cookies and all",
                     example: "ride alice GET /orders", rule: "browser-based-apps BCP §5.1.4"),

@@ -79,6 +79,11 @@ public enum CommandParser {
         case ("redeem", 1...3): return .redeem(party: args[0], code: args.count > 1 ? args[1] : nil, redirectURI: args.count > 2 ? args[2] : nil)
         case ("wallet", 1): return .wallet(party: args[0])
         case ("forge", 3) where args[1] == "from": return .forge(kind: args[0], from: args[2])
+        case ("forge", 2...) where args[0] == "edit":
+            guard let edit = forgeEdit(Array(args.dropFirst())) else { throw usage }
+            return edit
+        case ("crack", 1): return .crack(token: args[0])
+        case ("signup", 1): return .signup(party: args[0])
         case ("ride", 3): return .ride(user: args[0], method: args[1].uppercased(), path: args[2])
         case ("race", 2): return .race(kind: args[0], user: args[1])
         case ("csrf", 3): return .csrf(user: args[0], method: args[1].uppercased(), path: args[2])
@@ -103,6 +108,36 @@ public enum CommandParser {
         case ("quit", 0), ("exit", 0): return .quit
         default: throw usage
         }
+    }
+
+    /// `TOKEN CLAIM=VALUE... [sign keep|none|KID|cracked|guess SECRET]`, or nil.
+    static func forgeEdit(_ args: [String]) -> Command? {
+        guard let token = args.first else { return nil }
+        var rest = Array(args.dropFirst())
+        var signing = ForgeSigning.keep
+        if let at = rest.firstIndex(of: "sign") {
+            let choice = Array(rest[(at + 1)...])
+            rest = Array(rest[..<at])
+            switch (choice.first, choice.count) {
+            case ("keep"?, 1): signing = .keep
+            case ("none"?, 1): signing = .none
+            case ("cracked"?, 1): signing = .cracked
+            case ("guess"?, 2): signing = .guess(choice[1])
+            case (let kid?, 1) where kid != "guess": signing = .key(kid)
+            default: return nil
+            }
+        }
+        var edits: [ClaimEdit] = []
+        for word in rest {
+            guard let equals = word.firstIndex(of: "=") else { return nil }
+            var name = String(word[..<equals])
+            let appends = name.hasSuffix("+")
+            if appends { name.removeLast() }
+            let value = String(word[word.index(after: equals)...])
+            guard !name.isEmpty, !(appends && value.isEmpty) else { return nil }
+            edits.append(ClaimEdit(name: name, value: value, appends: appends))
+        }
+        return .forgeEdit(token: token, edits: edits, signing: signing)
     }
 
     /// The candidate nearest to `word` by edit distance, if it is near enough to be a typo.

@@ -1,3 +1,4 @@
+import TokenLabTokens
 /// Tab completion for the command language: what may come next after the
 /// words already typed. Pure, so the REPL and the tests share it.
 public enum Completion {
@@ -49,8 +50,14 @@ public enum Completion {
         case ("keys", 1) where args[0] == "retire": return world.auth.keys.map(\.kid)
         case ("race", 0): return World.races.map(\.name)
         case ("race", 1): return world.userNames
-        case ("forge", 0): return World.forgeries.map(\.name)
+        case ("forge", 0): return World.forgeries.map(\.name) + ["edit"]
+        case ("forge", 1) where args[0] == "edit": return world.userNames + tokens
+        case ("forge", 2...) where args[0] == "edit":
+            if args.last == "sign" { return ["keep", "none", "cracked", "guess"] + world.knowledge.keys.map(\.key.kid) + [RS256Key.lab.kid] }
+            return ["sub=", "role=admin", "scope+=admin", "exp=+1d", "aud=", "sign"]
         case ("forge", 1): return ["from"]
+        case ("crack", 0): return world.userNames + tokens
+        case ("signup", 0): return [World.attacker]
         case ("forge", 2): return world.userNames + tokens
         case ("ride", 0), ("csrf", 0): return world.userNames
         case ("csrf", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()

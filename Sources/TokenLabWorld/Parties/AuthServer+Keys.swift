@@ -31,9 +31,13 @@ extension AuthServer {
 
     /// A new signing key with the next `kid`; the old ones still verify
     /// until retired, so tokens already issued keep working (RFC 7517 §4.5).
-    func rotateKey() -> String {
+    func rotateKey(weak: Bool = false) -> String {
         keysMade += 1
-        let key = HS256Key(kid: "k\(keysMade)", secret: keyStream.bytes(32))
+        // 32 bytes are drawn either way, so a weak key never shifts the
+        // strong keys made after it; a weak secret is a word chosen by them.
+        var secret = keyStream.bytes(32)
+        if weak { secret = Array(World.weakSecret(chosenBy: secret).utf8) }
+        let key = HS256Key(kid: "k\(keysMade)", secret: secret)
         keys.append(key)
         minter = AccessTokenMinter(key: key)
         updateValidator()
@@ -42,6 +46,11 @@ extension AuthServer {
 
     /// Stops accepting tokens signed with `kid`. The signing key cannot be retired.
     func retireKey(_ kid: String, at now: VirtualTime) throws(CommandError) {
+        if kid == RS256Key.lab.kid {
+            // Retiring protects a secret; this key's private half is in the source.
+            throw CommandError("\(kid) cannot be retired: it is the lab RSA key, published in RS256Key.swift, so anyone can sign with it "
+                               + "and there is no second RSA key to rotate to; set signing HS256 and the API stops accepting RS256 tokens")
+        }
         guard let index = keys.firstIndex(where: { $0.kid == kid }) else {
             throw CommandError("no key '\(kid)'; valid: " + keys.map(\.kid).joined(separator: ", "))
         }

@@ -30,6 +30,12 @@ public enum PKCEMethod: String, CaseIterable, Sendable {
     case S256, off
 }
 
+/// How the auth server makes an HS256 secret: 32 random bytes (RFC 7518
+/// §3.2), or a common word (RFC 8725 §3.5 forbids it; `crack` finds it).
+public enum SecretStrength: String, CaseIterable, Sendable {
+    case strong, weak
+}
+
 /// Every defence, as a named setting. Presets are values of this type.
 public struct Policy: Equatable, Sendable {
     public var accessTTL: Duration = .minutes(15)
@@ -66,6 +72,7 @@ public struct Policy: Equatable, Sendable {
     /// The login: authorization code with PKCE (RFC 9700 §2.1.1), or the deprecated password grant.
     public var loginFlow: LoginFlow = .code
     public var pkce: PKCEMethod = .S256
+    public var secretStrength: SecretStrength = .strong
 
     public init() {}
 }

@@ -105,6 +105,8 @@ extension PolicyKey {
         // Appended, so the earlier keys keep their order in `policy` and trace headers.
         .choice("login.flow", \.loginFlow, "code: authorization code flow; password: the deprecated password grant", rule: "RFC 6749 §4.1, RFC 9700 §2.4"),
         .choice("login.pkce", \.pkce, "the code is bound to a verifier only the browser holds", rule: "RFC 7636 §4, RFC 9700 §2.1.1"),
+        .choice("keys.secret", \.secretStrength, "strong: HS256 secrets are 32 random bytes; weak: a common word (a new key is made on change)",
+                rule: "RFC 7518 §3.2, RFC 8725 §3.5"),
     ]
 
     public static func named(_ name: String) -> PolicyKey? { all.first(where: { $0.name == name }) }
@@ -146,6 +148,7 @@ extension Policy {
         case "cookie.httponly": storage == .cookie && !cookieHttpOnly ? "script (XSS) can read the cookie" : nil
         case "cookie.secure": storage == .cookie && !cookieSecure ? "the cookie crosses plain links" : nil
         case "cookie.samesite": storage == .cookie && cookieSameSite == .none ? "cross-site requests carry the cookie (CSRF)" : nil
+        case "keys.secret": secretStrength == .weak ? "the HS256 secret is a word: one token cracks it offline" : nil
         case "tls": tls ? nil : "a sniffer sees every token"
         case "client.token_in_query": tokenInQuery ? "tokens land in server and proxy logs" : nil
         default: nil

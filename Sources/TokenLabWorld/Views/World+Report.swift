@@ -44,7 +44,7 @@ extension World {
             ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"), ("retired", "key retirement"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("another key", "proof of possession"), ("invalid_dpop_proof", "proof of possession"),
-            ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
+            ("no word of", "strong secret"), ("no shared secret", "no shared secret"), ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
             ("issuer", "iss check"), ("expired", "expiry"), ("expiry", "expiry"), ("was revoked", "revocation"), ("family revoked", "revocation"), ("no token", "no token held"), ("session ended", "session ended"),
         ]
         return labels.first(where: { text.contains($0.0) })?.1 ?? "refused"
@@ -88,7 +88,7 @@ extension World {
 
     /// `report`: what each attack achieved, material by material, and what the victims paid.
     func reportLines() -> [String] {
-        guard !attackLog.isEmpty else { return ["no attacks yet (steal, forge, ride or attack NAME start one)"] }
+        guard !attackLog.isEmpty || !knowledge.keys.isEmpty else { return ["no attacks yet (steal, forge, ride or attack NAME start one)"] }
         var lines = ["what the attacks achieved, at \(now.clockText):"]
         let materials = attackLog.materials
         let blocked = attackLog.blocked.count
@@ -122,6 +122,6 @@ extension World {
             lines.append("   → \(outcome.stoppedBy)")
         }
         for cost in attackLog.costs { lines.append("cost to the victim: \(cost)") }
-        return lines
+        return lines + knowledgeLines()
     }
 }

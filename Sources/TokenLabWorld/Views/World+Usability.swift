@@ -90,6 +90,11 @@ extension World {
                 return Usability(until: expiry, hasEnded: true, what: "expiry", rule: rule)
             case .unknownKey?, .badSignature?:
                 if let kid = kid(of: token), let retired = auth.retiredAt[kid] {
+                    // Signed with a key retired before the token was made: it never worked.
+                    if retired < material.acquiredAt {
+                        return Usability(until: nil, hasEnded: true, what: "signed with \(kid), a key retired at \(retired.clockText), before it was made",
+                                         rule: "RFC 7517 §4.5")
+                    }
                     return Usability(until: retired, hasEnded: true, what: "key \(kid) retired", rule: "RFC 7517 §4.5")
                 }
             default:
