@@ -63,6 +63,6 @@ let package = Package(
             name: "TokenLabWorldTests",
             dependencies: ["TokenLabWorld", "TokenLabTokens", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        .testTarget(name: "tokenlabTests", dependencies: ["tokenlab"]),
+        .testTarget(name: "tokenlabTests", dependencies: ["tokenlab", "TokenLabWorld"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TokenLabWorld
 
 /// The executable as a user meets it: exit codes, stderr, and trace files.
 @Suite struct CommandLineTests {
@@ -130,5 +131,21 @@ import Testing
         #expect(!run.stdout.contains("tokenlab 00:00:00>"), "no prompt noise")
         #expect(run.stdout.hasSuffix("GET /orders  Bearer at1  200 3 orders\n"), "the session went on after the bad lines")
         #expect(run.stderr == "<stdin>:2: unknown command 'lgoin'; did you mean 'login'? (help lists them)\n<stdin>:3: control character U+1 in line\n")
+    }
+
+    @Test func aHugeColumnsIsClampedSoPicturesStaySmallAndFast() throws {
+        let run = try tokenlab([], input: "login alice\ncall alice GET /orders\ndiagram\ntimeline\n",
+                               environment: ["COLUMNS": "2147483647", "NO_COLOR": "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let widest = run.stdout.split(separator: "\n").map(\.count).max() ?? 0
+        #expect(widest <= 400, "a picture was drawn \(widest) columns wide")
+        #expect(run.stdout.contains("▶"), "the diagram was drawn")
+    }
+
+    @Test func aScriptRunIsStreamedNotHeld() throws {
+        var emitted: [String] = []
+        let run = try ScriptRunner.run(script: "login alice\ncall alice GET /orders\n", fileName: "s.tl", seed: 1,
+                                       tool: "test", recordsTrace: false, emit: { emitted.append($0) })
+        #expect(run.output.isEmpty && emitted.count >= 4, "lines went to emit as they ran: \(emitted)")
     }
 }
