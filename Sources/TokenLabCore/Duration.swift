@@ -67,6 +67,24 @@ public struct Duration: Hashable, Comparable, Sendable {
         self = duration
     }
 
+    /// At most the two largest units, rounded down, for tables: `29d23h`
+    /// rather than `29d23h59m59s940ms`; `~` marks that something was dropped.
+    public var roughText: String {
+        let exact = text
+        var units = 0
+        var end = exact.startIndex
+        var index = exact.startIndex
+        while index < exact.endIndex {
+            let digits = exact[index...].prefix(while: \.isNumber)
+            let letters = exact[exact.index(index, offsetBy: digits.count)...].prefix(while: \.isLetter)
+            guard !digits.isEmpty, !letters.isEmpty else { break }
+            index = exact.index(index, offsetBy: digits.count + letters.count)
+            units += 1
+            if units <= 2 { end = index }
+        }
+        return units <= 2 ? exact : "~" + exact[..<end]
+    }
+
     /// The shortest exact spelling: `20ms`, `90s` becomes `1m30s`, `1d2h`.
     public var text: String {
         if milliseconds == 0 { return "0s" }

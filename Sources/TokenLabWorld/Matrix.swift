@@ -83,7 +83,7 @@ public enum Matrix {
 
     public static func text(_ cells: [Cell]) -> [String] {
         let rows = cells.map { cell in
-            [cell.attack, cell.preset, cell.window?.text ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-",
+            [cell.attack, cell.preset, cell.window?.roughText ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-",
              cell.victimCost == nil ? "-" : "logged out", cell.stoppedBy]
         }
         return TextTable.render(header: ["attack", "preset", "window", "requests", "role", "victim", "stopped by"], rows: rows)
@@ -95,7 +95,7 @@ public enum Matrix {
         for attack in AttackScenario.catalog.map(\.name) {
             let row = presets.map { preset -> String in
                 guard let cell = cells.first(where: { $0.attack == attack && $0.preset == preset }) else { return "" }
-                let reach = cell.apiRequests == 0 ? "no access" : "\(cell.apiRequests) req, \(cell.window?.text ?? "-")"
+                let reach = cell.apiRequests == 0 ? "no access" : "\(cell.apiRequests) req, \(cell.window?.roughText ?? "-")"
                 return "\(reach); \(cell.stoppedBy)" + (cell.victimCost == nil ? "" : "; victim logged out")
             }
             lines.append("| \(attack) | " + row.joined(separator: " | ") + " |")

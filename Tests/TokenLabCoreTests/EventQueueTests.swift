@@ -57,6 +57,14 @@ import Testing
 }
 
 @Suite struct DurationTests {
+    @Test func roughTextKeepsTheTwoLargestUnitsAndSaysWhenItDroppedSome() {
+        #expect(Duration(milliseconds: 2_591_999_940).roughText == "~29d23h")
+        #expect(Duration.minutes(90).roughText == "1h30m")
+        #expect(Duration.milliseconds(20).roughText == "20ms")
+        #expect(Duration(milliseconds: 1_200_580).roughText == "20m580ms")
+        #expect(Duration.zero.roughText == "0s")
+    }
+
     @Test func parsesTheUnitsTheCommandLanguageUses() {
         #expect(Duration(parsing: "250ms") == .milliseconds(250))
         #expect(Duration(parsing: "90s") == .seconds(90))
