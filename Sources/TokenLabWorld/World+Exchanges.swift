@@ -132,6 +132,10 @@ extension World {
             if let access {
                 if policy.denylist, let jti = auth.revoke(token: access, now: now, policy: policy, reason: "logout").denylisted {
                     notes.append("\(shortID(access)) denylisted (jti \(jti))")
+                } else if policy.validation == .introspection {
+                    // Introspection asks about the family, so a revoked one ends its access tokens too.
+                    let family = ledger.entry(value: access)?.family ?? -1
+                    notes.append(accessTokenFate([shortID(access)], denylisted: false, familyRevoked: family >= 0 && auth.familyIsRevoked(family)))
                 } else {
                     notes.append("\(shortID(access)) stays valid until it expires")
                 }

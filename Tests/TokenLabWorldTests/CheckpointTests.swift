@@ -23,6 +23,7 @@ import TokenLabCore
         "attack xss-once", "attack race-two-tabs bob", "attack csrf", "attack key-leak",
         "keys rotate", "keys retire k1", "race tabs alice", "race lost bob", "race logout alice",
         "ride alice GET /orders", "csrf alice POST /orders", "tokens", "status", "report", "wallet mallory",
+        "admin revoke alice", "admin revoke bob", "password alice", "password bob", "set signing RS256", "set signing HS256",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

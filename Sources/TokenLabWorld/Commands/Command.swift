@@ -22,6 +22,9 @@ public enum Command: Equatable, Sendable {
     case retireKey(kid: String)
     case status
     case help(command: String?)
+    // Defenders
+    case adminRevoke(user: String)
+    case changePassword(user: String)
     // Attackers
     case steal(kind: StolenKind, victim: String, capability: String)
     case forge(kind: String, from: String)
@@ -56,7 +59,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem:
+             .forge, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem, .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -118,6 +121,12 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "keys", usage: "keys | keys rotate | keys retire KID",
                     summary: "the verification keys as a JWK Set; rotate to a new signing key; retire an old one",
                     example: "keys rotate", rule: "RFC 7517 §5, RFC 7515 §4.1.4"),
+        CommandSpec(name: "admin", usage: "admin revoke USER",
+                    summary: "the operator ends every session of USER at the auth server, silent-login families included; access tokens as denylist and validation say",
+                    example: "admin revoke alice", rule: "RFC 9700 §4.14.2, RFC 7009 §2.1"),
+        CommandSpec(name: "password", usage: "password USER",
+                    summary: "USER changes their password: the auth server revokes USER's refresh tokens and USER's browser must log in again",
+                    example: "password alice", rule: "RFC 9700 §4.14.2"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
         CommandSpec(name: "steal", usage: "steal access|refresh|all|code from USER via xss|sniff|device|logs|insider|silent|intercept",

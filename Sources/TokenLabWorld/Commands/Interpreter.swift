@@ -102,6 +102,8 @@ public final class Interpreter {
         case .rotateKeys: _ = world.rotateKeys()
         case .retireKey(let kid): try world.retireKey(kid)
         case .status: return world.statusLines()
+        case .adminRevoke(let user): try world.adminRevoke(user: user)
+        case .changePassword(let user): try world.changePassword(user: user)
         case .help(let name): return try HelpView.lines(for: name)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
         case .redeem(let party, let code, let uri): try world.redeem(party: party, code: code, redirectURI: uri)

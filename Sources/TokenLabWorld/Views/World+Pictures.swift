@@ -120,7 +120,8 @@ extension World {
         switch state {
         case "expired": return entry.expiresAt.milliseconds
         case "rotated": return auth.rotationTime(of: entry.value)?.milliseconds ?? now.milliseconds
-        case "revoked": return auth.familyRevocationTime(entry.family)?.milliseconds ?? now.milliseconds
+        // A forgery has no family (-1): it can be "revoked" only by the denylist.
+        case "revoked": return (entry.family >= 0 ? auth.familyRevocationTime(entry.family) : nil)?.milliseconds ?? now.milliseconds
         default: return now.milliseconds
         }
     }
