@@ -243,7 +243,8 @@ extension World {
         let via = client.crossSitePending ? "  (cross-site, from mallory's page)" : "  (sent by mallory's script)"
         let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? via : "")
         record(.request, from: client.name, to: "api", action, answer.summary,
-               status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [])
+               status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [],
+               challenge: challenge(for: answer, token: token))
         // Follow the attacker's material: every use counts, and a 401 says what stopped it.
         let material: Int?
         if byAttacker {

@@ -114,7 +114,7 @@ public struct CommandSpec: Sendable {
                     example: "set refresh.rotation on", rule: nil),
         CommandSpec(name: "policy", usage: "policy [diff [PRESET]]", summary: "show every setting, or what differs from a preset",
                     example: "policy diff bcp", rule: nil),
-        CommandSpec(name: "tokens", usage: "tokens", summary: "every token minted: owner, family, lifetime, state, holder",
+        CommandSpec(name: "tokens", usage: "tokens", summary: "every token minted: owner (its subject), family, lifetime, state, who holds it",
                     example: "tokens", rule: nil),
         CommandSpec(name: "decode", usage: "decode TOKEN", summary: "header, claims and signature verdict of a token (a short id or a JWT)",
                     example: "decode at1", rule: "RFC 7519 §7.2"),

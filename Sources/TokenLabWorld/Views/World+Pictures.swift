@@ -108,7 +108,7 @@ extension World {
             }
             if endColumn >= barWidth { bar[barWidth - 1] = "▶" }
             if bar[nowColumn] == " " { bar[nowColumn] = "|" }
-            let label = "\(entry.id) \(entry.owner)".fitted(to: labelWidth - 1) + " "
+            let label = "\(entry.id) \(subject(of: entry))".fitted(to: labelWidth - 1) + " "
             let barText = String(bar)
             lines.append(label + (colors ? paint.apply(alive ? "32" : "31", barText) : barText) + " " + state)
         }

@@ -81,6 +81,13 @@ extension World {
         let expiry = entry.map { $0.expiresAt + policy.leeway }
         switch verdictNow(on: token) {
         case .accepted:
+            // Accepted only because the API's cached answer has not run out: it ends when the cache does.
+            if policy.validation == .introspection, let until = api.cachedUntil(token, now: now),
+               case let fresh = auth.introspect(token: token, now: now, policy: policy), !fresh.active {
+                return Usability(until: min(until, expiry ?? until), hasEnded: false,
+                                 what: "accepted from the API's cached introspection answer; the auth server already says inactive: \(fresh.reason)",
+                                 rule: "RFC 7662 §4")
+            }
             return Usability(until: expiry, hasEnded: false, what: "nothing yet; it would expire", rule: "RFC 7519 §4.1.4")
         case .refused(let response):
             let rule = response.rule ?? ""
