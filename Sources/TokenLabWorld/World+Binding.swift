@@ -13,7 +13,10 @@ extension World {
         if policy.checksAudience, !claims.audienceMatches {
             return .invalidToken("audience is not this API (from introspection)", rule: "RFC 9700 §2.3, RFC 7662 §2.2")
         }
-        return bindingRefusal(claims, token: token, proof: proof, resource: resource) ?? api.authorize(claims, for: Resource.catalog[resource])
+        var response = bindingRefusal(claims, token: token, proof: proof, resource: resource) ?? api.authorize(claims, for: Resource.catalog[resource])
+        // An active answer from the API's cache says so, as an inactive one does in its reason.
+        if answer.reason.hasSuffix("(cached)") { response.description += " (introspection answer cached)" }
+        return response
     }
 
     /// A token bound to a key (cnf.jkt) needs a fresh proof by that key for
@@ -30,6 +33,15 @@ extension World {
         case .valid(let thumbprint, _):
             return thumbprint == bound ? nil : .invalidToken("bound to another key (cnf.jkt)", rule: "RFC 9449 §6.1, §7.1")
         }
+    }
+
+    /// The `WWW-Authenticate` header of a refusal: the `DPoP` scheme when the
+    /// request came with a proof or the token is bound to a key (RFC 9449 §7.1),
+    /// else `Bearer` (RFC 6750 §3); nil for an answer that is not a 401 or 403.
+    func challenge(for answer: APIResponse, token: String?) -> String? {
+        guard answer.status == 401 || answer.status == 403 else { return nil }
+        let bound = token.flatMap { try? DecodedJWS($0) }.map { $0.payload["cnf"] != nil } ?? false
+        return answer.wwwAuthenticate(scheme: policy.dpop || bound ? "DPoP" : "Bearer")
     }
 
     /// The client's DPoP key, made from its own seeded stream on first use.

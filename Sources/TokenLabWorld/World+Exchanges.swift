@@ -132,6 +132,10 @@ extension World {
             if let access {
                 if policy.denylist, let jti = auth.revoke(token: access, now: now, policy: policy, reason: "logout").denylisted {
                     notes.append("\(shortID(access)) denylisted (jti \(jti))")
+                } else if policy.validation == .introspection {
+                    // Introspection asks about the family, so a revoked one ends its access tokens too.
+                    let family = ledger.entry(value: access)?.family ?? -1
+                    notes.append(accessTokenFate([shortID(access)], denylisted: false, familyRevoked: family >= 0 && auth.familyIsRevoked(family)))
                 } else {
                     notes.append("\(shortID(access)) stays valid until it expires")
                 }
@@ -246,7 +250,8 @@ extension World {
         let via = client.crossSitePending ? "  (cross-site, from mallory's page)" : "  (sent by mallory's script)"
         let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? via : "")
         record(.request, from: client.name, to: "api", action, answer.summary,
-               status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [])
+               status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [],
+               challenge: challenge(for: answer, token: token))
         // Follow the attacker's material: every use counts, and a 401 says what stopped it.
         let material: Int?
         if byAttacker {

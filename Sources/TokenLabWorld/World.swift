@@ -176,9 +176,9 @@ public final class World {
     // MARK: Recording
 
     func record(_ kind: TraceEvent.Kind, from: String, to: String? = nil, _ action: String, _ outcome: String = "",
-                status: Int? = nil, rule: String? = nil, tokens: [String] = [], minted: [MintedToken] = []) {
+                status: Int? = nil, rule: String? = nil, tokens: [String] = [], minted: [MintedToken] = [], challenge: String? = nil) {
         events.append(TraceEvent(time: now, sequence: events.count, kind: kind, from: from, to: to, action: action,
-                                 outcome: outcome, status: status, rule: rule, tokens: tokens, minted: minted))
+                                 outcome: outcome, status: status, rule: rule, tokens: tokens, minted: minted, challenge: challenge))
     }
 
     /// The short id (`at3`, `rt2`) of a token this world minted, or a

@@ -26,6 +26,7 @@ import TokenLabCore
         "forge edit at1 role=admin scope+=admin", "forge edit alice sub=bob sign none", "forge edit at2 role=admin sign cracked",
         "forge edit at1 exp=+1d sign k1", "forge edit bob sign guess secret", "crack at1", "crack alice", "crack bob",
         "set keys.secret weak", "set keys.secret strong", "signup mallory", "login mallory", "keys retire rsa1",
+        "admin revoke alice", "admin revoke bob", "password alice", "password bob", "set signing RS256", "set signing HS256",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

@@ -30,10 +30,12 @@ import Testing
             "00:00:00.100  alice.browser -> api  GET /orders  Bearer at1  200 3 orders",
             "> call alice GET /admin",
             "00:00:00.140  alice.browser -> api  GET /admin  Bearer at1  403 insufficient_scope: needs scope admin  [RFC 6750 §3.1]",
+            #"              WWW-Authenticate: Bearer realm="api", error="insufficient_scope", error_description="needs scope admin""#,
             "> advance until alice.access expires",
             "now 00:15:00.000: at1 expired",
             "> call alice GET /orders",
             "00:15:00.020  alice.browser -> api  GET /orders  Bearer at1  401 invalid_token: expired 20ms ago  [RFC 7519 §4.1.4]",
+            #"              WWW-Authenticate: Bearer realm="api", error="invalid_token", error_description="expired 20ms ago""#,
             "00:15:00.040  alice.browser  got 401: refreshes once, then retries",
             "00:15:00.060  alice.browser -> auth  POST /token refresh_token rt1  200 at2 rt2 (rt1 rotated) fam1",
             "00:15:00.100  alice.browser -> api  GET /orders  Bearer at2  200 3 orders",
@@ -43,6 +45,7 @@ import Testing
             "00:15:00.160  alice.browser  refresh refused: drops its tokens; alice must log in again",
             "> call alice GET /orders",
             "00:15:00.180  alice.browser -> api  GET /orders  no token  401 no token  [RFC 6750 §3.1]",
+            #"              WWW-Authenticate: Bearer realm="api""#,
             "> login alice",
             "00:15:00.220  alice.browser -> auth  GET /authorize (alice) S256 challenge  302 to /callback?code=c2",
             "00:15:00.260  alice.browser -> auth  POST /token authorization_code c2 + verifier  200 at3 rt3 fam2",
@@ -141,7 +144,7 @@ import Testing
     @Test func introspectionCacheDelaysRevocationByItsTTL() {
         let s = session(preset: "rotation")
         s.run("set validation introspection", "set introspection.cache 1m", "login alice", "call alice GET /orders", "revoke rt1")
-        #expect(s.outcomes(of: "call alice GET /orders") == ["GET /orders  Bearer at1  200 3 orders"])
+        #expect(s.outcomes(of: "call alice GET /orders") == ["GET /orders  Bearer at1  200 3 orders (introspection answer cached)"])
         s.run("advance 1m")
         #expect(s.outcomes(of: "call alice GET /orders").contains { $0.contains("401 invalid_token: inactive") })
     }

@@ -24,6 +24,9 @@ public enum Command: Equatable, Sendable {
     case retireKey(kid: String)
     case status
     case help(command: String?)
+    // Defenders
+    case adminRevoke(user: String)
+    case changePassword(user: String)
     // Attackers
     case steal(kind: StolenKind, victim: String, capability: String)
     case forge(kind: String, from: String)
@@ -61,7 +64,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .callWith, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .forgeEdit, .crack, .signup, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem:
+             .forge, .forgeEdit, .crack, .signup, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem, .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -116,13 +119,19 @@ public struct CommandSpec: Sendable {
                     example: "set refresh.rotation on", rule: nil),
         CommandSpec(name: "policy", usage: "policy [diff [PRESET]]", summary: "show every setting, or what differs from a preset",
                     example: "policy diff bcp", rule: nil),
-        CommandSpec(name: "tokens", usage: "tokens", summary: "every token minted: owner, family, lifetime, state, holder",
+        CommandSpec(name: "tokens", usage: "tokens", summary: "every token minted: owner (its subject), family, lifetime, state, who holds it",
                     example: "tokens", rule: nil),
         CommandSpec(name: "decode", usage: "decode TOKEN", summary: "header, claims and signature verdict of a token (a short id or a JWT)",
                     example: "decode at1", rule: "RFC 7519 §7.2"),
         CommandSpec(name: "keys", usage: "keys | keys rotate | keys retire KID",
                     summary: "the verification keys as a JWK Set; rotate to a new signing key; retire an old one",
                     example: "keys rotate", rule: "RFC 7517 §5, RFC 7515 §4.1.4"),
+        CommandSpec(name: "admin", usage: "admin revoke USER",
+                    summary: "the operator ends every session of USER at the auth server, silent-login families included; access tokens as denylist and validation say",
+                    example: "admin revoke alice", rule: "RFC 9700 §4.14.2, RFC 7009 §2.1"),
+        CommandSpec(name: "password", usage: "password USER",
+                    summary: "USER changes their password: the auth server revokes USER's refresh tokens and USER's browser must log in again",
+                    example: "password alice", rule: "RFC 9700 §4.14.2"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
         CommandSpec(name: "steal", usage: "steal access|refresh|all|code from USER via xss|sniff|device|logs|insider|silent|intercept",

@@ -62,6 +62,8 @@ public enum CommandParser {
         case ("keys", 1) where args[0] == "rotate": return .rotateKeys
         case ("keys", 2) where args[0] == "retire": return .retireKey(kid: args[1])
         case ("status", 0): return .status
+        case ("admin", 2) where args[0] == "revoke": return .adminRevoke(user: args[1])
+        case ("password", 1): return .changePassword(user: args[0])
         case ("help", 0): return .help(command: nil)
         case ("help", 1): return .help(command: args[0])
         case ("steal", 5) where args[1] == "from" && args[3] == "via":

@@ -47,6 +47,9 @@ public enum Completion {
             // `as mallory call …` completes like `call mallory …`.
             return next(after: [args[1], args[0]] + args.dropFirst(2), world: world)
         case ("keys", 0): return ["rotate", "retire"]
+        case ("admin", 0): return ["revoke"]
+        case ("admin", 1) where args[0] == "revoke": return world.userNames
+        case ("password", 0): return world.userNames
         case ("keys", 1) where args[0] == "retire": return world.auth.keys.map(\.kid)
         case ("race", 0): return World.races.map(\.name)
         case ("race", 1): return world.userNames

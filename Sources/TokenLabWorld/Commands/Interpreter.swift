@@ -29,6 +29,11 @@ public enum OutputItem: Sendable, Equatable {
         case .text(let text): text
         }
     }
+
+    /// Events as output: each event's line, and under a refusal the header the API sent.
+    static func items(for events: some Sequence<TraceEvent>) -> [OutputItem] {
+        events.flatMap { event in [.event(event)] + (event.challengeLine.map { [.text($0)] } ?? []) }
+    }
 }
 
 /// The one interpreter behind the REPL, scripts, lessons and replay.
@@ -57,7 +62,7 @@ public final class Interpreter {
             if case .attack = command {
                 result.items = attackItems
             } else {
-                result.items = result.events.map(OutputItem.event) + extra.map(OutputItem.text)
+                result.items = OutputItem.items(for: result.events) + extra.map(OutputItem.text)
             }
         } catch {
             result.error = error
@@ -103,6 +108,8 @@ public final class Interpreter {
         case .rotateKeys: _ = world.rotateKeys()
         case .retireKey(let kid): try world.retireKey(kid)
         case .status: return world.statusLines()
+        case .adminRevoke(let user): try world.adminRevoke(user: user)
+        case .changePassword(let user): try world.changePassword(user: user)
         case .help(let name): return try HelpView.lines(for: name)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
         case .redeem(let party, let code, let uri): try world.redeem(party: party, code: code, redirectURI: uri)
@@ -152,7 +159,7 @@ public final class Interpreter {
                 if let command = try CommandParser.parse(line) {
                     let extra = try perform(command)
                     attackItems.append(.text("> " + line))
-                    attackItems += world.events[first...].map(OutputItem.event) + extra.map(OutputItem.text)
+                    attackItems += OutputItem.items(for: world.events[first...]) + extra.map(OutputItem.text)
                 }
             } catch {
                 // A runaway or an interrupt is the attack's own failure, reported as is.
@@ -176,8 +183,9 @@ public final class Interpreter {
             throw CommandError("\(key) takes \(policyKey.accepts); got '\(value)'")
         }
         if let problem = policy.unworkableCombination { throw CommandError(problem) }
+        let note = policy.keepAllowedAlgorithmsConsistent(after: key)
         let before = policyKey.value(in: world.policy)
         world.setPolicy(policy)
-        return ["\(key): \(before) -> \(policyKey.value(in: policy))"]
+        return ["\(key): \(before) -> \(policyKey.value(in: policy))" + (note.map { " (\($0))" } ?? "")]
     }
 }

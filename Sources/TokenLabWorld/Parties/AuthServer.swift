@@ -47,6 +47,9 @@ struct RefreshFamily {
     var revoked: (at: VirtualTime, reason: String)?
     /// The DPoP key every token of the family is bound to (RFC 9449 §5), if any.
     var boundKey: String?
+    /// The `jti` and `exp` of its access tokens not yet expired: ids, not the
+    /// tokens, so that ending a user's sessions can denylist them (World+Defender).
+    var accessTokenIDs: [(id: String, expiresAt: Int64)] = []
     /// Its records form a list from `oldestRecord` through `newer` links to
     /// `currentRecord`; the oldest are pruned once they expire on their own.
     var oldestRecord = -1
@@ -268,6 +271,9 @@ public final class AuthServer {
             let header = JSONValue.object(["alg": .string("RS256"), "typ": .string("at+jwt"), "kid": .string(key.kid)])
             access = JWS.sign(header: header, payload: claims.json, rsaKey: key)
         }
+        // Expired ids are dropped in place, so the list stays as short as the tokens' lifetimes allow.
+        families[index].accessTokenIDs.removeAll { $0.expiresAt <= iat }
+        families[index].accessTokenIDs.append((jti, exp))
         return IssuedTokens(access: access, accessTokenID: jti, accessExpiresAt: VirtualTime.fromUnixSeconds(exp, epoch: epoch),
                             expiresIn: exp - iat, refresh: refresh?.0, refreshExpiresAt: refresh?.1, family: index)
     }
@@ -290,12 +296,17 @@ public final class AuthServer {
             return (alreadyRevoked ? nil : family, nil)
         }
         if policy.denylist, case .valid(let claims) = validator.validate(token, now: now, epoch: World.epoch) {
-            pruneDenylist(now: now)
-            denylist[claims.tokenID] = claims.expiresAt
-            if denylistedAt[claims.tokenID] == nil { denylistedAt[claims.tokenID] = now }
+            denylist(tokenID: claims.tokenID, expiresAt: claims.expiresAt, now: now)
             return (nil, claims.tokenID)
         }
         return (nil, nil)
+    }
+
+    /// Puts an access-token id on the denylist until its `exp`.
+    func denylist(tokenID: String, expiresAt: Int64, now: VirtualTime) {
+        pruneDenylist(now: now)
+        denylist[tokenID] = expiresAt
+        if denylistedAt[tokenID] == nil { denylistedAt[tokenID] = now }
     }
 
     func isDenylisted(_ tokenID: String) -> Bool { denylist[tokenID] != nil }

@@ -34,11 +34,23 @@ public struct APIResponse: Sendable, Equatable {
         APIResponse(status: 401, error: "invalid_token", description: description, rule: rule, rejection: rejection)
     }
 
-    /// The header a real server would send with a 401 or 403.
-    public var wwwAuthenticate: String? {
+    /// The header a real server would send with a 401 or 403 (RFC 6750 §3),
+    /// under the `Bearer` scheme or, for DPoP, the `DPoP` one (RFC 9449 §7.1).
+    /// A request without credentials gets no error code (RFC 6750 §3.1).
+    public func wwwAuthenticate(scheme: String = "Bearer") -> String? {
         guard status == 401 || status == 403 else { return nil }
-        guard let error else { return "Bearer realm=\"api\"" }
-        return "Bearer realm=\"api\", error=\"\(error)\", error_description=\"\(description)\""
+        guard let error else { return "\(scheme) realm=\"api\"" }
+        return "\(scheme) realm=\"api\", error=\"\(error)\", error_description=\"\(APIResponse.headerSafe(description))\""
+    }
+
+    /// RFC 6750 §3: error_description may hold only %x20-21 / %x23-5B / %x5D-7E,
+    /// so no quote, backslash or non-ASCII character inside the quoted string.
+    static func headerSafe(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { scalar -> Unicode.Scalar in
+            if scalar == "\"" { return "'" }
+            let value = scalar.value
+            return (0x20...0x7E).contains(value) && scalar != "\\" ? scalar : "?"
+        }))
     }
 
     public var summary: String {
@@ -118,6 +130,11 @@ final class ResourceServer {
     func cachedIntrospection(_ token: String, now: VirtualTime) -> (active: Bool, claims: AccessTokenClaims?, reason: String)? {
         guard let hit = cache[token], now < hit.until else { return nil }
         return (hit.active, hit.claims, hit.reason + " (cached)")
+    }
+
+    /// Until when the API answers `token` from its cache.
+    func cachedUntil(_ token: String, now: VirtualTime) -> VirtualTime? {
+        cache[token].flatMap { now < $0.until ? $0.until : nil }
     }
 
     func remember(_ token: String, _ answer: (active: Bool, claims: AccessTokenClaims?, reason: String), now: VirtualTime, policy: Policy) {

@@ -16,3 +16,24 @@ extension Policy {
         return nil
     }
 }
+
+extension Policy {
+    /// `set signing` and `set algs` must not silently lock every user out
+    /// (the API refusing the very `alg` the auth server signs with, RFC 8725
+    /// §3.1). A new signing alg joins the allow-list; an allow-list without
+    /// the signing alg is kept, since a lesson may want it, but the line says
+    /// what else must change. Returns that note for `set`'s output line.
+    mutating func keepAllowedAlgorithmsConsistent(after key: String) -> String? {
+        let signed = signing.rawValue
+        guard !allowedAlgorithms.contains(signed) else { return nil }
+        switch key {
+        case "signing":
+            allowedAlgorithms.append(signed)
+            return "algs now \(allowedAlgorithms.joined(separator: ",")) so the API accepts what the auth server signs"
+        case "algs":
+            return "the auth server signs \(signed), which the API now refuses: every new token fails; add \(signed) or set signing"
+        default:
+            return nil
+        }
+    }
+}

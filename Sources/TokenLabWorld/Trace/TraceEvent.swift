@@ -21,6 +21,11 @@ public struct TraceEvent: Equatable, Sendable {
     /// Tokens this event minted, with a fingerprint drawn from the seed: the
     /// `jti` of an access token, a SHA-256 prefix of a refresh token.
     public var minted: [MintedToken] = []
+    /// The `WWW-Authenticate` header the API sent with a 401 or 403.
+    public var challenge: String?
+
+    /// The header, shown on its own line under the event's.
+    public var challengeLine: String? { challenge.map { String(repeating: " ", count: 14) + "WWW-Authenticate: " + $0 } }
 
     /// `00:05:00.020  alice.browser -> api  GET /orders  Bearer at3  401 invalid_token: expired 20ms ago  [RFC 7519 §4.1.4]`
     public var line: String {

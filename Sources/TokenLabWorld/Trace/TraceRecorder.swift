@@ -50,6 +50,7 @@ public struct TraceRecorder {
         members.append(JSONMember("outcome", .string(event.outcome)))
         if let status = event.status { members.append(JSONMember("status", .int(status))) }
         if let rule = event.rule { members.append(JSONMember("rule", .string(rule))) }
+        if let challenge = event.challenge { members.append(JSONMember("www_authenticate", .string(challenge))) }
         members.append(JSONMember("tokens", .array(event.tokens.map { .string($0) })))
         if !event.minted.isEmpty {
             members.append(JSONMember("minted", .array(event.minted.map { .object(["id": .string($0.id), "fingerprint": .string($0.fingerprint)]) })))

@@ -108,7 +108,7 @@ extension World {
             }
             if endColumn >= barWidth { bar[barWidth - 1] = "▶" }
             if bar[nowColumn] == " " { bar[nowColumn] = "|" }
-            let label = "\(entry.id) \(entry.owner)".fitted(to: labelWidth - 1) + " "
+            let label = "\(entry.id) \(subject(of: entry))".fitted(to: labelWidth - 1) + " "
             let barText = String(bar)
             lines.append(label + (colors ? paint.apply(alive ? "32" : "31", barText) : barText) + " " + state)
         }
@@ -120,7 +120,8 @@ extension World {
         switch state {
         case "expired": return entry.expiresAt.milliseconds
         case "rotated": return auth.rotationTime(of: entry.value)?.milliseconds ?? now.milliseconds
-        case "revoked": return auth.familyRevocationTime(entry.family)?.milliseconds ?? now.milliseconds
+        // A forgery has no family (-1): it can be "revoked" only by the denylist.
+        case "revoked": return (entry.family >= 0 ? auth.familyRevocationTime(entry.family) : nil)?.milliseconds ?? now.milliseconds
         default: return now.milliseconds
         }
     }

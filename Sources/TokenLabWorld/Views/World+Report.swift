@@ -41,7 +41,7 @@ extension World {
             ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),
             ("in URLs", "no tokens in URLs"), ("in a URL", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
             ("only in memory", "memory storage"), ("SameSite", "SameSite cookie"), ("in a header", "header, not cookie"),
-            ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("denylist", "denylist"), ("retired", "key retirement"),
+            ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("(admin)", "admin revocation"), ("(password change)", "password change"), ("denylist", "denylist"), ("retired", "key retirement"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("another key", "proof of possession"), ("invalid_dpop_proof", "proof of possession"),
             ("no word of", "strong secret"), ("no shared secret", "no shared secret"), ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),

@@ -64,8 +64,7 @@ extension World {
         }
         if let revoked = auth.families[facts.family].revoked {
             let what = revoked.reason == "reuse detected" ? "family revoked: reuse detected" : "family revoked (\(revoked.reason))"
-            ends.append(Usability(until: revoked.at, hasEnded: true, what: what,
-                                  rule: revoked.reason == "reuse detected" ? "RFC 9700 §4.14.2" : "RFC 7009 §2.1"))
+            ends.append(Usability(until: revoked.at, hasEnded: true, what: what, rule: World.revocationRule(revoked.reason)))
         }
         if facts.expiresAt <= now {
             ends.append(Usability(until: facts.expiresAt, hasEnded: true, what: "expiry", rule: "RFC 6749 §5.2"))
@@ -82,6 +81,13 @@ extension World {
         let expiry = entry.map { $0.expiresAt + policy.leeway }
         switch verdictNow(on: token) {
         case .accepted:
+            // Accepted only because the API's cached answer has not run out: it ends when the cache does.
+            if policy.validation == .introspection, let until = api.cachedUntil(token, now: now),
+               case let fresh = auth.introspect(token: token, now: now, policy: policy), !fresh.active {
+                return Usability(until: min(until, expiry ?? until), hasEnded: false,
+                                 what: "accepted from the API's cached introspection answer; the auth server already says inactive: \(fresh.reason)",
+                                 rule: "RFC 7662 §4")
+            }
             return Usability(until: expiry, hasEnded: false, what: "nothing yet; it would expire", rule: "RFC 7519 §4.1.4")
         case .refused(let response):
             let rule = response.rule ?? ""
@@ -104,10 +110,21 @@ extension World {
                 return Usability(until: at, hasEnded: true, what: "revoked (denylisted)", rule: rule)
             }
             if response.description.hasPrefix("inactive"), let family = entry?.family, family >= 0,
-               let revoked = auth.familyRevocationTime(family) {
-                return Usability(until: revoked, hasEnded: true, what: "inactive: its session was revoked", rule: rule)
+               let revoked = auth.families[family].revoked {
+                // Say why, and whether the API was answering from its cache.
+                let cached = response.description.hasSuffix("(cached)") ? ", as the API's cached answer says" : ""
+                return Usability(until: revoked.at, hasEnded: true, what: "inactive: its session was revoked (\(revoked.reason))\(cached)", rule: rule)
             }
             return Usability(until: nil, hasEnded: true, what: "refused: \(response.summary)", rule: rule)
+        }
+    }
+
+    /// The rule behind a family's revocation, by the reason recorded with it.
+    static func revocationRule(_ reason: String) -> String {
+        switch reason {
+        case "reuse detected", "admin", "password change": "RFC 9700 §4.14.2"
+        case "code reuse": "RFC 6749 §4.1.2"
+        default: "RFC 7009 §2.1"
         }
     }
 

@@ -6,10 +6,23 @@ extension World {
     func tokenTable() -> [String] {
         guard !ledger.entries.isEmpty else { return ["no tokens yet (login USER mints some)"] }
         let rows = ledger.entries.map { entry -> [String] in
-            [entry.id, entry.owner, entry.kind.rawValue, entry.family >= 0 ? "fam\(entry.family + 1)" : "-", entry.issuedAt.clockText,
+            [entry.id, subject(of: entry), entry.family >= 0 ? "fam\(entry.family + 1)" : "-", entry.issuedAt.clockText,
              entry.expiresAt.clockText, state(of: entry), holders(of: entry.value)]
         }
-        return TextTable.render(header: ["id", "owner", "kind", "family", "issued", "expires", "state", "held by"], rows: rows)
+        // Narrow enough for 80 columns in the common case: the id already says the kind (at, rt, c, ft),
+        // and `status` tells where each browser keeps its tokens.
+        return TextTable.render(header: ["id", "owner", "fam", "issued", "expires", "state", "held by"], rows: rows)
+    }
+
+    /// Whose token it is: the user of its family at the auth server (the
+    /// `sub` it was issued for), or a forgery's `sub`; who holds it is
+    /// another matter (`holders`). A silent login's tokens are alice's, held by mallory.
+    func subject(of entry: TokenLedger.Entry) -> String {
+        if entry.family >= 0, entry.family < auth.families.count { return auth.users[auth.families[entry.family].user].name }
+        if entry.kind == .forged, let sub = (try? DecodedJWS(entry.value))?.payload["sub"]?.stringValue {
+            return sub.count > 12 ? String(sub.prefix(11)) + "…" : sub
+        }
+        return entry.owner
     }
 
     func state(of entry: TokenLedger.Entry) -> String {
@@ -29,8 +42,10 @@ extension World {
         }
     }
 
+    /// Who holds a token now: a browser that keeps it, and the attacker for
+    /// anything she took or was issued.
     func holders(of value: String) -> String {
-        let names = clients.filter { $0.access == value || $0.refresh == value }.map { "\($0.name) (\($0.storage.rawValue))" }
+        let names = clients.filter { $0.access == value || $0.refresh == value || $0.loot.contains { $0.token == value } }.map(\.name)
         return names.isEmpty ? "-" : names.joined(separator: ", ")
     }
 
