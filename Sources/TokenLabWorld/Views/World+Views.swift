@@ -30,7 +30,7 @@ extension World {
     }
 
     func holders(of value: String) -> String {
-        let names = clients.filter { $0.access == value || $0.refresh == value }.map { "\($0.name) (\($0.storage.rawValue))" }
+        let names = clients.filter { $0.access == value || $0.refresh == value }.map { "\($0.name) (\(($0.access == value ? $0.accessStorage : $0.refreshStorage).rawValue))" }
         return names.isEmpty ? "-" : names.joined(separator: ", ")
     }
 
@@ -112,7 +112,7 @@ extension World {
             }
             var text = "\(client.name): access \(shortID(client.access))"
             if let expiry = client.accessExpiresAt { text += " (expires \(expiry.clockText) by its clock)" }
-            text += ", refresh \(shortID(client.refresh)) in \(client.storage.rawValue)"
+            text += ", refresh \(shortID(client.refresh)) in \(client.refreshStorage.rawValue)"
             if let family = client.family { text += ", fam\(family + 1) " + (auth.familyIsRevoked(family) ? "revoked" : "active") }
             lines.append(text)
         }
