@@ -47,6 +47,59 @@ extension World {
         try settle()
     }
 
+    /// `ride USER refresh` (browser-based-apps BCP §5.1.3): the script calls
+    /// the token endpoint from the page, as the app would. A refresh cookie
+    /// rides along though script cannot read it; a token in memory or
+    /// localStorage the script reads and posts itself. The response reaches
+    /// the script (World+Clients).
+    public func rideRefresh(user: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        guard !clients[index].isAttacker else { throw CommandError("ride takes a victim: alice or bob") }
+        guard let refresh = clients[index].refresh else {
+            refusedStep(by: World.attacker, "ride \(user) refresh", "\(user)'s browser holds no refresh token")
+            return
+        }
+        send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false), byAttacker: true)
+        try settle()
+    }
+
+    /// `reload USER`: the page reloads, as a browser does. What was in
+    /// memory is gone; localStorage and cookies stay. With no access token
+    /// left and a refresh token that survived, the app refreshes at once.
+    public func reload(user: String) throws(CommandError) {
+        let index = try clientIndex(user)
+        let client = clients[index]
+        guard !client.isAttacker else { throw CommandError("reload takes a user's browser: alice or bob") }
+        guard client.access != nil || client.refresh != nil else {
+            refusedStep(by: client.name, "reload", "\(user) is not logged in")
+            return
+        }
+        var lost: [String] = []
+        if client.accessStorage == .memory, let access = client.access {
+            lost.append(shortID(access))
+            client.access = nil
+            client.accessExpiresAt = nil
+        }
+        if client.refreshStorage == .memory, let refresh = client.refresh {
+            lost.append(shortID(refresh))
+            client.refresh = nil
+        }
+        let kept = [client.access.map { "\(shortID($0)) in \(client.accessStorage.rawValue)" },
+                    client.refresh.map { "\(shortID($0)) in \(client.refreshStorage.rawValue)" }].compactMap { $0 }
+        let outcome = (lost.isEmpty ? "nothing was in memory" : "the page's memory is gone: \(lost.joined(separator: " ")) lost")
+            + (kept.isEmpty ? "" : "; kept: " + kept.joined(separator: ", "))
+        record(.client, from: client.name, "reload", outcome, rule: "browser-based-apps BCP §8.4", tokens: lost)
+        if client.access == nil, client.refresh != nil {
+            record(.client, from: client.name, "no access token after the reload: refreshes silently",
+                   rule: client.refreshStorage == .cookie ? "browser-based-apps BCP §6.3" : "RFC 6749 §6")
+            startRefresh(client: index, resume: nil, isRetry: false)
+        } else if client.access == nil, client.refresh == nil {
+            client.family = nil
+            record(.client, from: client.name, "no token survived the reload: \(user) must log in again")
+        }
+        try settle()
+    }
+
     /// `keys rotate`: a new signing key, made as `keys.secret` says; the API
     /// learns the new key set at once.
     @discardableResult

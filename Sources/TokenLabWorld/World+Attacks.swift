@@ -141,7 +141,7 @@ extension World {
     /// What `capability` can read of a `kind` token stored on `client`
     /// (sniff and logs read the network record instead: `observed`).
     func reach(_ capability: String, kind: TokenLedger.Kind, on client: Client) -> Reach {
-        let place = client.storage
+        let place = client.storage(of: kind)
         switch capability {
         case "xss":
             if place == .cookie && policy.cookieHttpOnly {
@@ -167,16 +167,21 @@ extension World {
     public func csrf(user: String, method: String, path: String) throws(CommandError) {
         let index = try clientIndex(user)
         guard !clients[index].isAttacker else { throw CommandError("csrf takes a victim: alice or bob") }
+        if path == AuthServer.tokenPath {
+            guard method == "POST" else { throw CommandError("the token endpoint takes POST: csrf \(user) POST /token") }
+            try csrfTokenEndpoint(victim: index)
+            return
+        }
         let resource = try resourceIndex(method: method, path: path)
         let client = clients[index]
         let action = "csrf \(user) \(method) \(path)"
         let blocked: (String, String)?
         if client.access == nil {
             blocked = ("\(user)'s browser holds no token", "RFC 6265 §5.4")
-        } else if client.storage != .cookie {
+        } else if client.accessStorage != .cookie {
             blocked = ("the app sends its token in a header; a browser adds no header to a cross-site request", "RFC 6750 §2.1")
         } else if policy.cookieSameSite == .strict || (policy.cookieSameSite == .lax && method != "GET") {
-            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the cookie off cross-site requests", "RFC 6265bis §5.6.7")
+            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the cookie off cross-site requests", World.sameSiteRule)
         } else {
             blocked = nil
         }
@@ -190,6 +195,72 @@ extension World {
         // Not the app's own code: no refresh and retry on a 401.
         send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: true), byAttacker: true)
         try settle()
+    }
+
+    static let sameSiteRule = "RFC 6265bis §4.1.2.7, §5.6.7"
+
+    /// `csrf USER POST /token`: mallory's page posts a refresh request to the
+    /// token endpoint from the victim's browser. Only a refresh cookie can
+    /// ride, and only as SameSite allows (a cross-site POST: None only). The
+    /// auth server answers with CORS headers for the app's origin alone, so
+    /// her page cannot read the response: the access token in the body
+    /// reaches no one, the rotated cookie lands in the victim's jar.
+    private func csrfTokenEndpoint(victim index: Int) throws(CommandError) {
+        let client = clients[index]
+        let action = "csrf \(client.user) POST /token"
+        let blocked: (String, String)?
+        if client.refresh == nil {
+            blocked = ("\(client.user)'s browser holds no refresh token", "RFC 6265 §5.4")
+        } else if client.refreshStorage != .cookie {
+            blocked = ("the app sends its refresh token in the request body; mallory's page does not know it, and no cookie rides",
+                       "browser-based-apps BCP §6.3")
+        } else if policy.cookieSameSite != .none {
+            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the refresh cookie off a cross-site POST", World.sameSiteRule)
+        } else {
+            blocked = nil
+        }
+        if let (why, rule) = blocked {
+            attackLog.noteBlocked(action, why: why, rule: rule, at: now)
+            record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+            return
+        }
+        guard let refresh = client.refresh else { return }
+        client.crossSitePending = true
+        defer { client.crossSitePending = false }
+        record(.security, from: World.attacker, action, "mallory's page posts to the token endpoint; SameSite=None lets \(shortID(refresh)) ride",
+               rule: World.sameSiteRule, tokens: [shortID(refresh)])
+        send(.refresh(refresh), from: index, purpose: .crossSiteRefresh)
+        try settle()
+    }
+
+    /// The answer to a forged cross-site refresh reaches the victim's browser;
+    /// CORS keeps its body from mallory's page (Fetch, CORS protocol).
+    func crossSiteRefreshArrives(_ response: Exchange.Response, at index: Int) {
+        let client = clients[index]
+        let action = "csrf \(client.user) POST /token"
+        switch response {
+        case .tokens(let issued):
+            var stored: [String] = []
+            if let refresh = issued.refresh, browserStoresRefresh(refresh, client: client) {
+                client.refresh = refresh
+                stored.append(shortID(refresh))
+            }
+            let why = "CORS: the auth server allows only the app's origin, so mallory's page cannot read the response; "
+                + "\(shortID(issued.access)) in its body reaches no one"
+            attackLog.noteBlocked(action, why: why, rule: "browser-based-apps BCP §5.1, Fetch (CORS)", at: now)
+            record(.security, from: World.attacker, action,
+                   "nothing: \(why)" + (stored.isEmpty ? "" : "; the rotated cookie \(stored[0]) lands in \(client.user)'s jar"),
+                   rule: "Fetch (CORS)", tokens: [shortID(issued.access)] + stored)
+        case .oauthError(let error):
+            record(.security, from: World.attacker, action, "the forged refresh was refused (\(error.code))", rule: error.rule)
+            if let family = client.family, auth.familyIsRevoked(family) {
+                client.dropTokens()
+                record(.client, from: client.name, "its refresh cookie's family is revoked: \(client.user) must log in again")
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
+            }
+        default:
+            break
+        }
     }
 
     /// `wallet PARTY`: what it holds and how long each item stays usable.
@@ -212,8 +283,8 @@ extension World {
         // Her knowledge, item by item: how and when she got each one.
         for item in client.loot { row(item.token, source: "\(item.capability) at \(item.at.clockText)") }
         if !client.isAttacker {
-            if let access = client.access { row(access, source: "its own, in \(client.storage.rawValue)") }
-            if let refresh = client.refresh { row(refresh, source: "its own, in \(client.storage.rawValue)") }
+            if let access = client.access { row(access, source: "its own, in \(client.accessStorage.rawValue)") }
+            if let refresh = client.refresh { row(refresh, source: "its own, in \(client.refreshStorage.rawValue)") }
         }
         guard !rows.isEmpty else { return ["\(party) holds nothing"] }
         return ["\(party) holds (at \(now.clockText)):"] + TextTable.render(header: ["id", "kind", "how", "state"], rows: rows).map { "  " + $0 }

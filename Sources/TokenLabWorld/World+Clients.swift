@@ -12,14 +12,27 @@ extension World {
         switch (exchange.purpose, exchange.response) {
         case (.login, .redirect), (.interceptedLogin, _), (.redeem, _):
             loginStepArrives(exchange)
+        case (.crossSiteRefresh, let response):
+            crossSiteRefreshArrives(response, at: exchange.client)
+        case (.refresh, .tokens(let issued)) where exchange.byAttacker && exchange.purpose.isBareRefresh:
+            scriptReadsRefreshResponse(issued, in: exchange.client)
         case (.login, .tokens(let issued)), (.refresh, .tokens(let issued)):
             client.access = issued.access
             client.accessExpiresAt = now + .seconds(issued.expiresIn)
-            if let refresh = issued.refresh { client.refresh = refresh }
-            client.storage = policy.storage
+            client.accessStorage = policy.accessStorage
+            if let refresh = issued.refresh, browserStoresRefresh(refresh, client: client) {
+                client.refresh = refresh
+                client.refreshStorage = policy.refreshStorage
+            }
             client.family = issued.family
             if case .refresh(let resume?, let isRetry) = exchange.purpose {
                 startCall(client: exchange.client, resource: resume, isRetry: isRetry, byAttacker: exchange.byAttacker)
+            }
+        case (.refresh, .oauthError(let error)) where exchange.byAttacker && exchange.purpose.isBareRefresh:
+            // The script's refresh was refused; the app learns nothing of it.
+            if isRecording {
+                attackLog.noteBlocked("ride \(client.user) refresh", why: error.description, rule: error.rule, at: now)
+                record(.security, from: World.attacker, "ride \(client.user) refresh", "nothing: \(error.code): \(error.description)", rule: error.rule)
             }
         case (.login, .oauthError):
             if isRecording { record(.client, from: client.name, "login failed") }
@@ -61,6 +74,66 @@ extension World {
         }
         send(.api(resource: resource, token: client.access), from: index, purpose: .call(resource: resource, isRetry: isRetry),
              byAttacker: byAttacker)
+    }
+
+    /// A Secure cookie set over a plain link is ignored by the browser
+    /// (RFC 6265bis §5.7): the app then has no refresh token at all.
+    func browserStoresRefresh(_ refresh: String, client: Client) -> Bool {
+        guard !client.isAttacker, policy.refreshStorage == .cookie, policy.cookieSecure, !policy.tls else { return true }
+        if isRecording {
+            record(.client, from: client.name, "ignores the Set-Cookie of \(shortID(refresh)): a Secure cookie over a plain link is not stored",
+                   rule: "RFC 6265bis §5.7", tokens: [shortID(refresh)])
+        }
+        if client.refreshStorage == .cookie { client.refresh = nil }
+        return false
+    }
+
+    /// `ride USER refresh`: the injected script sent the refresh request from
+    /// the page, so the response reaches the script, not the app. A cookie
+    /// it set lands in the browser's jar (the app's next refresh carries it);
+    /// what the JSON body holds, the script reads (BCP §5.1.3).
+    func scriptReadsRefreshResponse(_ issued: IssuedTokens, in index: Int) {
+        let client = clients[index]
+        var read: [String] = []
+        var jar: [String] = []
+        if policy.accessStorage == .cookie {
+            client.access = issued.access
+            client.accessExpiresAt = now + .seconds(issued.expiresIn)
+            jar.append(shortID(issued.access))
+        } else {
+            read.append(issued.access)
+        }
+        if let refresh = issued.refresh {
+            if policy.refreshStorage == .cookie {
+                if browserStoresRefresh(refresh, client: client) { client.refresh = refresh }
+                jar.append(shortID(refresh))
+            } else {
+                read.append(refresh)
+            }
+        }
+        guard isRecording else { return }
+        let how = "read by mallory's script from the refresh response in \(client.user)'s page"
+        var first: Int?
+        for token in read {
+            let kind: TokenLedger.Kind = token == issued.access ? .access : .refresh
+            attackerTakes(token: token, kind: kind, how: how, victim: client.user)
+            let material = attackLog.acquire(id: shortID(token), kind: kind.rawValue, token: token, origin: how, victim: client.user,
+                                             at: now, sameTheftAs: first)
+            first = first ?? material
+        }
+        let action = "ride \(client.user) refresh"
+        var parts: [String] = []
+        if !read.isEmpty { parts.append("got \(read.map(shortID).joined(separator: " ")) from the JSON body (same origin as the app: CORS lets the page read it)") }
+        if !jar.isEmpty { parts.append("\(jar.joined(separator: " ")) stayed in \(client.user)'s cookie jar, out of script's reach") }
+        if read.isEmpty {
+            attackLog.noteBlocked(action, why: "the response put every token in HttpOnly cookies: the script read nothing", rule: "RFC 6265 §4.1.2.6", at: now)
+        }
+        record(.security, from: World.attacker, action, parts.joined(separator: "; "),
+               rule: "browser-based-apps BCP §5.1.3", tokens: (read.map(shortID) + jar))
+        if issued.refresh != nil, policy.refreshStorage != .cookie {
+            record(.client, from: client.name, "the app still holds \(shortID(client.refresh)); its next refresh presents a rotated token",
+                   tokens: [shortID(client.refresh)])
+        }
     }
 
     func startRefresh(client index: Int, resume: Int?, isRetry: Bool, byAttacker: Bool = false) {

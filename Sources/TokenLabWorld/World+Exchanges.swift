@@ -28,6 +28,15 @@ struct Exchange {
         case redeem
         /// A victim's login whose redirect a malicious app catches for `thief`.
         case interceptedLogin(thief: Int)
+
+        /// A refresh request forged by another site (CSRF on the token endpoint).
+        case crossSiteRefresh
+
+        /// A refresh that resumes no call: the one `ride USER refresh` sends.
+        var isBareRefresh: Bool {
+            if case .refresh(nil, false) = self { return true }
+            return false
+        }
     }
 
     enum Request {
@@ -114,7 +123,10 @@ extension World {
         case .refresh(let token):
             let (result, revokedFamily) = auth.refreshGrant(token: token, proof: exchange.proof, now: now, policy: policy)
             counters.refreshes += 1
-            response = respond(result, to: client, action: "POST /token refresh_token \(shortID(token))", presented: token)
+            var carried = refreshRidesInCookie(client) ? "refresh (Cookie \(shortID(token)))" : "refresh_token \(shortID(token))"
+            if case .crossSiteRefresh = exchange.purpose { carried += "  (cross-site, from mallory's page)" }
+            else if exchange.byAttacker { carried += "  (sent by mallory's script)" }
+            response = respond(result, to: client, action: "POST /token \(carried)", presented: token)
             if isRecording, let family = revokedFamily {
                 record(.security, from: "auth", "reuse of \(shortID(token)) detected", "family fam\(family + 1) revoked: every token in it is now refused",
                        rule: "RFC 9700 §4.14.2", tokens: [shortID(token), "fam\(family + 1)"])
@@ -142,7 +154,11 @@ extension World {
             }
             response = .revoked
             if isRecording {
-                record(.request, from: client.name, to: "auth", "POST /revoke (logout) \([refresh, access].compactMap { $0 }.map(shortID).joined(separator: " "))",
+                let cookie = refresh != nil && refreshRidesInCookie(client)
+                if cookie { notes.append("Set-Cookie clears the refresh cookie") }
+                let sent = cookie ? "(Cookie \(shortID(refresh)))" + (access.map { " " + shortID($0) } ?? "")
+                                  : [refresh, access].compactMap { $0 }.map(shortID).joined(separator: " ")
+                record(.request, from: client.name, to: "auth", "POST /revoke (logout) \(sent)",
                        "200 " + notes.joined(separator: "; "), status: 200, rule: "RFC 7009 §2.1",
                        tokens: [refresh, access].compactMap { $0 }.map(shortID))
             }
@@ -208,6 +224,9 @@ extension World {
                     outcome += " (refresh token kept, no rotation)"
                 } 
                 outcome += " fam\(issued.family + 1)"
+                if let refresh = issued.refresh, !client.isAttacker, policy.refreshStorage == .cookie {
+                    outcome += "; Set-Cookie \(shortID(refresh)) (\(policy.refreshCookieAttributes)), \(at) in the JSON body"
+                }
                 if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text), a practice RFC 9700 does not define" }
                 record(.request, from: client.name, to: "auth", action, outcome, status: 200,
                        rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens, minted: minted)
@@ -241,6 +260,10 @@ extension World {
             return .oauthError(error)
         }
     }
+
+    /// The browser's own refresh request carries the refresh token as a
+    /// cookie, not in the body: the app never touches it.
+    func refreshRidesInCookie(_ client: Client) -> Bool { !client.isAttacker && client.refreshStorage == .cookie }
 
     private func recordAPI(client: Client, resource: Int, token: String?, response: Exchange.Response, byAttacker: Bool) {
         guard isRecording, case .api(let answer) = response else { return }

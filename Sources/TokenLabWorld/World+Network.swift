@@ -16,7 +16,12 @@ extension World {
         case .codeGrant(let request):
             note(request.code, .code, "the token request's body")
         case .refresh(let token):
-            note(token, .refresh, "the refresh request's body")
+            if refreshRidesInCookie(clients[client]) {
+                // Secure off: the cookie crosses the plain link; on, the browser never stored it (World+Clients).
+                note(token, .refresh, "the Cookie header of POST /token")
+            } else {
+                note(token, .refresh, "the refresh request's body")
+            }
         case .logout(let refresh, let access):
             note(refresh, .refresh, "the logout's revocation request")
             note(access, .access, "the logout's revocation request")
@@ -25,7 +30,7 @@ extension World {
         case .api(let resource, let token):
             guard let token else { return }
             let path = Resource.catalog[resource].path
-            if clients[client].storage == .cookie {
+            if clients[client].accessStorage == .cookie {
                 // RFC 6265 §4.1.2.5: a Secure cookie is not sent over a plain link at all.
                 if plain && policy.cookieSecure { network.noteSecureCookieWithheld(client: client); return }
                 note(token, .access, "the Cookie header of \(path)")
@@ -44,8 +49,9 @@ extension World {
         network.note(.init(time: now, client: client, token: issued.access, kind: .access, place: .plainLink,
                            carriedIn: "the token response"))
         if let refresh = issued.refresh {
+            let cookie = !clients[client].isAttacker && policy.refreshStorage == .cookie
             network.note(.init(time: now, client: client, token: refresh, kind: .refresh, place: .plainLink,
-                               carriedIn: "the token response"))
+                               carriedIn: cookie ? "the Set-Cookie header of the token response" : "the token response"))
         }
     }
 }

@@ -27,6 +27,8 @@ import TokenLabCore
         "forge edit at1 exp=+1d sign k1", "forge edit bob sign guess secret", "crack at1", "crack alice", "crack bob",
         "set keys.secret weak", "set keys.secret strong", "signup mallory", "login mallory", "keys retire rsa1",
         "admin revoke alice", "admin revoke bob", "password alice", "password bob", "set signing RS256", "set signing HS256",
+        "set preset spa", "reload alice", "reload bob", "ride alice refresh", "csrf alice POST /token", "set cookie.samesite none",
+        "set storage.access memory", "set storage.refresh cookie", "set cookie.path /", "set cookie.secure off", "attack xss-refresh-via-cookie",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

@@ -34,6 +34,10 @@ public enum Command: Equatable, Sendable {
     case crack(token: String)
     case signup(party: String)
     case ride(user: String, method: String, path: String)
+    /// The injected script sends a refresh request from the victim's page.
+    case rideRefresh(user: String)
+    /// The page reloads: what was in memory is gone.
+    case reload(user: String)
     case race(kind: String, user: String)
     case csrf(user: String, method: String, path: String)
     case redeem(party: String, code: String?, redirectURI: String?)
@@ -64,7 +68,8 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .callWith, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .forgeEdit, .crack, .signup, .ride, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem, .adminRevoke, .changePassword:
+             .forge, .forgeEdit, .crack, .signup, .ride, .rideRefresh, .reload, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem,
+             .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
              .undo, .reset, .seed, .history, .save, .load, .quit:
@@ -152,10 +157,13 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "signup", usage: "signup mallory",
                     summary: "mallory opens an ordinary account of her own (role user); login mallory then mints her own tokens",
                     example: "signup mallory", rule: "RFC 6749 §6"),
-        CommandSpec(name: "ride", usage: "ride USER METHOD PATH",
-                    summary: "mallory's injected script sends a request from USER's browser, cookies and all",
+        CommandSpec(name: "ride", usage: "ride USER METHOD PATH | ride USER refresh",
+                    summary: "mallory's injected script sends a request from USER's browser, cookies and all; refresh: it posts to the token endpoint and reads what the JSON body holds",
                     example: "ride alice GET /orders", rule: "browser-based-apps BCP §5.1.4"),
-        CommandSpec(name: "csrf", usage: "csrf USER METHOD PATH",
+        CommandSpec(name: "reload", usage: "reload USER",
+                    summary: "USER's page reloads: tokens in memory are gone; with a refresh cookie the app refreshes silently",
+                    example: "reload alice", rule: "browser-based-apps BCP §8.4"),
+        CommandSpec(name: "csrf", usage: "csrf USER METHOD PATH | csrf USER POST /token",
                     summary: "a page on mallory's site makes USER's browser send a request; SameSite and storage decide what rides along",
                     example: "csrf alice POST /orders", rule: "RFC 6750 §5.3, RFC 6265bis §5.6.7"),
         CommandSpec(name: "race", usage: "race tabs|logout|lost USER",

@@ -62,10 +62,11 @@ public enum Completion {
         case ("crack", 0): return world.userNames + tokens
         case ("signup", 0): return [World.attacker]
         case ("forge", 2): return world.userNames + tokens
-        case ("ride", 0), ("csrf", 0): return world.userNames
+        case ("ride", 0), ("csrf", 0), ("reload", 0): return world.userNames
         case ("csrf", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
         case ("csrf", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
-        case ("ride", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
+            + (args[1].uppercased() == "POST" ? [AuthServer.tokenPath] : [])
+        case ("ride", 1): return Array(Set(Resource.catalog.map(\.method))).sorted() + ["refresh"]
         case ("ride", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
         case ("attack", 0), ("attacks", 0): return AttackScenario.catalog.map(\.name)
         case ("attack", 1): return world.userNames

@@ -119,6 +119,8 @@ public final class Interpreter {
         case .crack(let token): try world.crack(token)
         case .signup(let party): try world.signup(party)
         case .ride(let user, let method, let path): try world.ride(user: user, method: method, path: path)
+        case .rideRefresh(let user): try world.rideRefresh(user: user)
+        case .reload(let user): try world.reload(user: user)
         case .race(let kind, let user): try world.race(kind, user: user)
         case .csrf(let user, let method, let path): try world.csrf(user: user, method: method, path: path)
         case .report: return world.reportLines()

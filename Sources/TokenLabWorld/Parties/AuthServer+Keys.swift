@@ -7,6 +7,8 @@ extension AuthServer {
     // MARK: Proof of possession (RFC 9449)
 
     static let tokenEndpoint = "https://auth.tokenlab.test/token"
+    /// The token endpoint's path, which a refresh cookie's Path must cover.
+    static let tokenPath = "/token"
 
     enum ProofCheck {
         case bound(String?)

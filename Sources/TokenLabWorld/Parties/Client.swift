@@ -12,8 +12,9 @@ final class Client {
     /// When the client believes its access token expires: receipt + `expires_in`.
     var accessExpiresAt: VirtualTime?
     var refresh: String?
-    /// Where the tokens were stored when they arrived.
-    var storage: TokenStorage = .localStorage
+    /// Where each token was stored when it arrived.
+    var accessStorage: TokenStorage = .localStorage
+    var refreshStorage: TokenStorage = .localStorage
     var busy = false
     var family: Int?
     /// An attacker's device: it holds what it stole and uses it like anyone.
@@ -44,7 +45,8 @@ final class Client {
         access = other.access
         accessExpiresAt = other.accessExpiresAt
         refresh = other.refresh
-        storage = other.storage
+        accessStorage = other.accessStorage
+        refreshStorage = other.refreshStorage
         busy = other.busy
         family = other.family
         loot = other.loot
@@ -62,9 +64,11 @@ final class Client {
     }
 
     /// How the access token travels: a header, or a cookie the browser attaches.
-    var carrier: String { storage == .cookie ? "Cookie" : "Bearer" }
+    var carrier: String { accessStorage == .cookie ? "Cookie" : "Bearer" }
 
-    func carrier(inQuery: Bool) -> String { inQuery && storage != .cookie ? "?access_token=" : carrier }
+    func carrier(inQuery: Bool) -> String { inQuery && accessStorage != .cookie ? "?access_token=" : carrier }
+
+    func storage(of kind: TokenLedger.Kind) -> TokenStorage { kind == .refresh ? refreshStorage : accessStorage }
 }
 
 /// One token an attacker took, and how.

@@ -13,7 +13,18 @@ extension Policy {
             return "client.refresh_ahead \(ahead.text) must be shorter than access.ttl \(accessTTL.text)\(rounded); "
                 + "otherwise each new token is due for refresh at once and the client refreshes forever"
         }
+        if refreshStorage == .cookie, !Policy.pathMatches(requestPath: AuthServer.tokenPath, cookiePath: cookiePath) {
+            return "cookie.path \(cookiePath) excludes the token endpoint \(AuthServer.tokenPath): the browser would never send the refresh cookie "
+                + "there (RFC 6265 §5.1.4); use /token or /"
+        }
         return nil
+    }
+
+    /// RFC 6265 §5.1.4 path-match.
+    static func pathMatches(requestPath: String, cookiePath: String) -> Bool {
+        if requestPath == cookiePath { return true }
+        guard requestPath.hasPrefix(cookiePath) else { return false }
+        return cookiePath.hasSuffix("/") || requestPath.dropFirst(cookiePath.count).first == "/"
     }
 }
 

@@ -53,7 +53,17 @@ public struct Policy: Equatable, Sendable {
     public var checksAudience = true
     public var checksType = true
     public var allowedAlgorithms: [String] = ["HS256"]
-    public var storage: TokenStorage = .localStorage
+    /// Where the browser keeps each token (issue 13): the common advice is
+    /// the access token in memory and the refresh token in an HttpOnly cookie.
+    public var accessStorage: TokenStorage = .localStorage
+    public var refreshStorage: TokenStorage = .localStorage
+    /// Both at once (`set storage`); reads the access token's place.
+    public var storage: TokenStorage {
+        get { accessStorage }
+        set { accessStorage = newValue; refreshStorage = newValue }
+    }
+    /// The refresh cookie's Path: the browser sends it only to paths under it (RFC 6265 §5.1.4).
+    public var cookiePath = "/token"
     public var cookieHttpOnly = true
     public var cookieSecure = true
     public var cookieSameSite: SameSite = .strict
@@ -78,7 +88,13 @@ public struct Policy: Equatable, Sendable {
 }
 
 extension Policy {
-    public static let presetNames = ["insecure", "baseline", "rotation", "bcp", "introspection", "dpop"]
+    /// The refresh cookie's attributes as a Set-Cookie header lists them.
+    var refreshCookieAttributes: String {
+        ([cookieHttpOnly ? "HttpOnly" : nil, cookieSecure ? "Secure" : nil].compactMap { $0 }
+         + ["SameSite=\(cookieSameSite.rawValue.capitalized)", "Path=\(cookiePath)"]).joined(separator: " ")
+    }
+
+    public static let presetNames = ["insecure", "baseline", "rotation", "bcp", "introspection", "dpop", "spa"]
 
     public static func preset(named name: String) -> Policy? {
         switch name {
@@ -88,6 +104,7 @@ extension Policy {
         case "bcp": .bcp
         case "introspection": .introspection
         case "dpop": .dpop
+        case "spa": .spa
         default: nil
         }
     }
@@ -140,6 +157,24 @@ extension Policy {
     public static var dpop: Policy {
         var p = rotation
         p.dpop = true
+        return p
+    }
+
+    /// The setup most guides recommend for a browser-based OAuth client
+    /// (browser-based-apps BCP §6.3): the access token in the page's memory
+    /// (15 min), the refresh token in an HttpOnly, Secure, SameSite=Strict
+    /// cookie scoped to the token endpoint, rotated with reuse detection,
+    /// revoked on logout, TLS.
+    public static var spa: Policy {
+        var p = rotation
+        p.accessStorage = .memory
+        p.refreshStorage = .cookie
+        p.cookiePath = "/token"
+        p.cookieHttpOnly = true
+        p.cookieSecure = true
+        p.cookieSameSite = .strict
+        p.revokeOnLogout = true
+        p.tls = true
         return p
     }
 

@@ -91,7 +91,15 @@ extension PolicyKey {
                       policy.allowedAlgorithms = algs
                       return true
                   }),
-        .choice("storage", \.storage, "where the browser keeps its tokens", rule: "browser-based-apps BCP §8"),
+        PolicyKey(name: "storage", summary: "where the browser keeps both tokens (shorthand for storage.access and storage.refresh)",
+                  rule: "browser-based-apps BCP §8", accepts: TokenStorage.allCases.map(\.rawValue).joined(separator: ", "),
+                  values: TokenStorage.allCases.map(\.rawValue),
+                  get: { $0.accessStorage == $0.refreshStorage ? $0.accessStorage.rawValue : "split" },
+                  set: { policy, text in
+                      guard let value = TokenStorage(rawValue: text) else { return false }
+                      policy.storage = value
+                      return true
+                  }),
         .flag("cookie.httponly", \.cookieHttpOnly, "script cannot read the token cookie", rule: "browser-based-apps BCP §6.1.3.2"),
         .flag("cookie.secure", \.cookieSecure, "the token cookie is only sent over TLS", rule: "RFC 6265 §4.1.2.5"),
         .choice("cookie.samesite", \.cookieSameSite, "cross-site requests carry the cookie or not", rule: "RFC 6265bis §5.6.7"),
@@ -107,6 +115,18 @@ extension PolicyKey {
         .choice("login.pkce", \.pkce, "the code is bound to a verifier only the browser holds", rule: "RFC 7636 §4, RFC 9700 §2.1.1"),
         .choice("keys.secret", \.secretStrength, "strong: HS256 secrets are 32 random bytes; weak: a common word (a new key is made on change)",
                 rule: "RFC 7518 §3.2, RFC 8725 §3.5"),
+        .choice("storage.access", \.accessStorage, "where the browser keeps the access token (memory is lost on reload)",
+                rule: "browser-based-apps BCP §8.1, §8.4"),
+        .choice("storage.refresh", \.refreshStorage, "where the browser keeps the refresh token (cookie: sent by the browser to the token endpoint)",
+                rule: "browser-based-apps BCP §8.1, §6.3"),
+        PolicyKey(name: "cookie.path", summary: "Path of the refresh cookie; the token endpoint is /token", rule: "RFC 6265 §5.1.4",
+                  accepts: "a path starting with /, such as /token or /", values: ["/token", "/"],
+                  get: { $0.cookiePath },
+                  set: { policy, text in
+                      guard text.hasPrefix("/"), text.count <= 64, !text.contains(where: { $0 == ";" || $0.isWhitespace }) else { return false }
+                      policy.cookiePath = text
+                      return true
+                  }),
     ]
 
     public static func named(_ name: String) -> PolicyKey? { all.first(where: { $0.name == name }) }
@@ -126,6 +146,8 @@ extension Policy {
 }
 
 extension Policy {
+    var usesCookie: Bool { accessStorage == .cookie || refreshStorage == .cookie }
+
     /// What is weak about a setting's current value, or nil when it is the
     /// safe choice: `policy` shows which settings an attack can lean on.
     public func risk(of key: String) -> String? {
@@ -144,10 +166,11 @@ extension Policy {
         case "algs": allowedAlgorithms.contains("none") ? "unsigned tokens (alg none) accepted" : nil
         case "keys.per_alg": keysPerAlgorithm ? nil : "an RSA public key can be used as an HMAC secret (key confusion)"
         case "leeway": leeway > .minutes(5) ? "expired tokens accepted for long" : nil
-        case "storage": storage == .localStorage ? "script (XSS) can read the tokens" : nil
-        case "cookie.httponly": storage == .cookie && !cookieHttpOnly ? "script (XSS) can read the cookie" : nil
-        case "cookie.secure": storage == .cookie && !cookieSecure ? "the cookie crosses plain links" : nil
-        case "cookie.samesite": storage == .cookie && cookieSameSite == .none ? "cross-site requests carry the cookie (CSRF)" : nil
+        case "storage", "storage.access", "storage.refresh":
+            [accessStorage, refreshStorage].contains(.localStorage) ? "script (XSS) can read the tokens" : nil
+        case "cookie.httponly": usesCookie && !cookieHttpOnly ? "script (XSS) can read the cookie" : nil
+        case "cookie.secure": usesCookie && !cookieSecure ? "the cookie crosses plain links" : nil
+        case "cookie.samesite": usesCookie && cookieSameSite == .none ? "cross-site requests carry the cookie (CSRF)" : nil
         case "keys.secret": secretStrength == .weak ? "the HS256 secret is a word: one token cracks it offline" : nil
         case "tls": tls ? nil : "a sniffer sees every token"
         case "client.token_in_query": tokenInQuery ? "tokens land in server and proxy logs" : nil

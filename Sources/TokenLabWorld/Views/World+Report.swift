@@ -40,7 +40,7 @@ extension World {
             ("code already used", "single-use code"), ("redirect_uri", "redirect URI check"),
             ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),
             ("in URLs", "no tokens in URLs"), ("in a URL", "no tokens in URLs"), ("SHA-256 hashes", "hashed storage"), ("no table of access tokens", "nothing stored"),
-            ("only in memory", "memory storage"), ("SameSite", "SameSite cookie"), ("in a header", "header, not cookie"),
+            ("only in memory", "memory storage"), ("SameSite", "SameSite cookie"), ("in a header", "header, not cookie"), ("in the request body", "body, not cookie"), ("CORS", "CORS"),
             ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("(admin)", "admin revocation"), ("(password change)", "password change"), ("denylist", "denylist"), ("retired", "key retirement"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("another key", "proof of possession"), ("invalid_dpop_proof", "proof of possession"),

@@ -127,7 +127,7 @@ extension World {
             }
             var text = "\(client.name): access \(shortID(client.access))"
             if let expiry = client.accessExpiresAt { text += " (expires \(expiry.clockText) by its clock)" }
-            text += ", refresh \(shortID(client.refresh)) in \(client.storage.rawValue)"
+            text += ", refresh \(shortID(client.refresh)) in \(client.refreshStorage.rawValue)"
             if let family = client.family { text += ", fam\(family + 1) " + (auth.familyIsRevoked(family) ? "revoked" : "active") }
             lines.append(text)
         }
