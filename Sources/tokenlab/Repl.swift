@@ -96,12 +96,7 @@ struct Repl: ParsableCommand {
             report(error.message, source: source)
             return
         }
-        for item in result.items {
-            switch item {
-            case .event(let event): print(EventStyle.line(for: event, colors: session.colors))
-            case .text(let text): print(text)
-            }
-        }
+        for item in result.items { print(EventStyle.line(for: item, colors: session.colors)) }
         if result.effect == nil { fflush(nil) }
     }
 

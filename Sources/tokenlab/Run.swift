@@ -38,10 +38,12 @@ struct Run: ParsableCommand {
         // The seed first (a run is reproduced from it), then each line as it runs.
         if !quiet { print("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)") }
         let result: ScriptRun
+        // Narration is dim on a terminal; events stay plain, as before.
+        let colors = Terminal.wantsColor
         do {
             result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
                                           tool: "tokenlab \(TokenLab.version)", recordsTrace: trace != nil,
-                                          emit: quiet ? { _ in } : { print($0) })
+                                          emit: quiet ? { _ in } : { print($0.isNote ? EventStyle.line(for: $0, colors: colors) : $0.text) })
         } catch {
             fflush(nil)
             throw Files.fail(error.message)

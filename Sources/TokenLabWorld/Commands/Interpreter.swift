@@ -17,18 +17,26 @@ public struct CommandResult: Sendable {
         get { items.map(\.text) }
         set { items = newValue.map { .text($0) } }
     }
+
+    /// A `#` line: the teacher's narration, kept but a no-op for the world.
+    public var isNarration: Bool { items.count == 1 && items[0].isNote }
 }
 
 public enum OutputItem: Sendable, Equatable {
     case event(TraceEvent)
     case text(String)
+    /// Narration (a script's `#` line), without its `#`.
+    case note(String)
 
     public var text: String {
         switch self {
         case .event(let event): event.line
         case .text(let text): text
+        case .note(let text): Narration.line(text)
         }
     }
+
+    public var isNote: Bool { if case .note = self { true } else { false } }
 }
 
 /// The one interpreter behind the REPL, scripts, lessons and replay.

@@ -78,7 +78,10 @@ public final class Session {
         do { command = try CommandParser.parse(line) } catch {
             return CommandResult(error: error)
         }
-        guard let command else { return CommandResult(isBlank: true) }
+        guard let command else {
+            guard let note = Narration.text(of: line) else { return CommandResult(isBlank: true) }
+            return narrate(line, note: note, lineNumber: lineNumber)
+        }
         if command.isSessionCommand { return perform(command) }
         let enteredAt = world.now
         let before = ChangeMark(world)
@@ -94,6 +97,18 @@ public final class Session {
         changed.append(command.changesWorld)
         if recordsTrace { recorder.record(line: lineNumbers[lineNumbers.count - 1], text: line, enteredAt: enteredAt, result: result) }
         if command.changesWorld { takeCheckpointIfDue() }
+        return result
+    }
+
+    /// A `#` line: kept in the log (so `undo` and rewinds record it again)
+    /// and in the trace, never run by the world.
+    private func narrate(_ line: String, note: String, lineNumber: Int?) -> CommandResult {
+        log.append(line)
+        lineNumbers.append(lineNumber ?? log.count)
+        changed.append(false)
+        if recordsTrace { recorder.recordNote(line: lineNumbers[lineNumbers.count - 1], text: note, at: world.now) }
+        var result = CommandResult()
+        result.items = [.note(note)]
         return result
     }
 
@@ -163,7 +178,7 @@ public final class Session {
         guard let first = lines.first(where: { !$0.trimmingTrailingSpaces().isEmpty }), first.hasPrefix("{") else {
             return lines.enumerated().map { ($0.offset + 1, $0.element) }
         }
-        return try TraceFile.parse(Array(text.utf8), name: name).inputs.map { ($0.line, $0.text) }
+        return try TraceFile.parse(Array(text.utf8), name: name).steps.map { ($0.fileLine, $0.commandLine) }
     }
 
     /// A fresh world with the session's seed and starting preset, no commands.

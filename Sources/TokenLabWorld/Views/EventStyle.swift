@@ -14,4 +14,13 @@ public enum EventStyle {
         if let rule = event.rule, !rule.isEmpty { text += "  " + paint.dim("[" + rule + "]") }
         return text
     }
+
+    /// Any output item: events as above, narration dim, text as it is.
+    public static func line(for item: OutputItem, colors: Bool) -> String {
+        switch item {
+        case .event(let event): line(for: event, colors: colors)
+        case .note: Paint(enabled: colors).dim(item.text)
+        case .text(let text): text
+        }
+    }
 }
