@@ -136,6 +136,15 @@ public final class Session {
             result.effect = .load(path: path)
         case .quit:
             result.effect = .quit
+        case .show(let format, let path):
+            let lines: [String]
+            do { lines = try TraceView.of(self).render(as: format) } catch { return CommandResult(error: error) }
+            guard let path else {
+                result.output = lines
+                return result
+            }
+            result.effect = .write(path: path, text: lines.joined(separator: "\n") + "\n")
+            result.output = ["wrote \(format.rawValue) of \(log.count) lines to \(path)"]
         default:
             break
         }

@@ -42,6 +42,12 @@ public struct TraceFile: Sendable {
     static let recordTypes: Set<String> = ["header", "input", "note", "event", "outcome", "digest"]
 
     public static func parse(_ bytes: [UInt8], name: String) throws(CommandError) -> TraceFile {
+        try parse(bytes, name: name, visit: { _, _ in })
+    }
+
+    /// As `parse`, handing each checked record to `visit` with its line:
+    /// views read the records without a second JSON pass.
+    static func parse(_ bytes: [UInt8], name: String, visit: (Int, JSONValue) -> Void) throws(CommandError) -> TraceFile {
         func fail(_ line: Int, _ message: String) -> CommandError { CommandError("\(name):\(line): \(message)") }
         guard !bytes.isEmpty else { throw fail(1, "empty file; expected a tokenlab trace header") }
         guard bytes.last == 0x0A else {
@@ -66,6 +72,7 @@ public struct TraceFile: Sendable {
                 throw fail(number, "expected a JSON object with a \"type\"")
             }
             guard recordTypes.contains(type) else { throw fail(number, "unknown record type '\(type)'") }
+            defer { visit(number, record) }
             if number == 1 {
                 guard type == "header" else { throw fail(1, "expected the trace header first, found a '\(type)' record") }
                 (file.seed, file.preset) = try header(record, fail: { fail(1, $0) })
