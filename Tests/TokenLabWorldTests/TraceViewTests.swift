@@ -47,6 +47,21 @@ import TokenLabTokens
         #expect(lines.contains("    participant alice.browser") && lines.contains("    participant auth"))
     }
 
+    /// Every catalog attack under every preset: thefts from every capability,
+    /// forgeries, cracking, code theft, rides; each diagram still parses.
+    @Test(arguments: Policy.presetNames)
+    func theMermaidOfEveryCatalogAttackParses(preset: String) throws {
+        for scenario in AttackScenario.catalog {
+            let session = try Session(seed: 1, preset: preset)
+            for line in ["# \(scenario.name) under \(preset)", "login alice", "attack \(scenario.name)"] {
+                #expect(session.execute(line).error == nil, "\(scenario.name) under \(preset): \(line)")
+            }
+            let lines = try TraceView.of(session).render(as: .mermaid)
+            Self.checkMermaid(lines, "\(scenario.name) under \(preset)")
+            #expect(scenario.name.hasPrefix("race-") || lines.contains { $0.contains("mallory") }, "\(scenario.name) under \(preset): mallory is drawn")
+        }
+    }
+
     @Test func theTheftIsAnArrowToMalloryAndReuseANoteOnAuth() throws {
         let lines = try Self.view("stolen-refresh").render(as: .mermaid)
         #expect(lines.contains("    alice.browser->>mallory: xss: at1"))
