@@ -45,6 +45,9 @@ public final class Interpreter {
     /// How wide pictures may be drawn, and whether in colour (the front end knows).
     public var width = 80
     public var colors = false
+    /// Tables (policy, attacks, help) narrow to this many columns; nil draws
+    /// them at their natural width (scripts, tests and pipes keep their bytes).
+    public var tableWidth: Int?
     /// The interleaved lines of the attack being run.
     private var attackItems: [OutputItem] = []
 
@@ -98,7 +101,7 @@ public final class Interpreter {
             if let problem = preset.unworkableCombination { throw CommandError("set preset \(name): \(problem)") }
             world.setPolicy(preset, presetName: name)
             return ["policy is now the \(name) preset"]
-        case .policy: return PolicyView.table(world.policy, presetName: world.presetName)
+        case .policy: return PolicyView.table(world.policy, presetName: world.presetName, width: tableWidth)
         case .policyDiff(let name):
             let name = name ?? world.presetName
             guard let preset = Policy.preset(named: name) else {
@@ -111,7 +114,7 @@ public final class Interpreter {
         case .rotateKeys: _ = world.rotateKeys()
         case .retireKey(let kid): try world.retireKey(kid)
         case .status: return world.statusLines()
-        case .help(let name): return try HelpView.lines(for: name)
+        case .help(let name): return try HelpView.lines(for: name, width: tableWidth)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
         case .redeem(let party, let code, let uri): try world.redeem(party: party, code: code, redirectURI: uri)
         case .wallet(let party): return try world.walletLines(of: party)
@@ -125,7 +128,7 @@ public final class Interpreter {
         case .report: return world.reportLines()
         case .attacks(nil):
             return TextTable.render(header: ["attack", "what happens", "rules"],
-                                    rows: AttackScenario.catalog.map { [$0.name, $0.summary, $0.rules] })
+                                    rows: AttackScenario.catalog.map { [$0.name, $0.summary, $0.rules] }, width: tableWidth)
                 + ["", "attacks NAME explains one; attack NAME [USER] runs it here; tokenlab matrix runs them all under every preset"]
         case .attacks(let name?):
             guard let scenario = AttackScenario.named(name) else {

@@ -15,8 +15,14 @@ public enum ScriptRunner {
     /// lines: the front end decides how events and narration look.)
     public static func run(script: String, fileName: String, seed: UInt64, preset: String = "baseline",
                            tool: String, settings: [(key: String, value: String)] = [],
-                           recordsTrace: Bool = true, emit: ((OutputItem) -> Void)? = nil) throws(CommandError) -> ScriptRun {
+                           recordsTrace: Bool = true, width: Int? = nil,
+                           emit: ((OutputItem) -> Void)? = nil) throws(CommandError) -> ScriptRun {
         let session = try Session(seed: seed, preset: preset)
+        // With a width, pictures and tables are drawn to it; without, as always.
+        if let width {
+            session.width = width
+            session.tableWidth = width
+        }
         session.takesCheckpoints = false
         session.recordsTrace = recordsTrace
         // Settings on top of the preset run as `set` lines before the script (line 0 in the trace).

@@ -43,6 +43,8 @@ public final class Session {
     /// How wide pictures may be drawn, and whether in colour.
     public var width = 80 { didSet { interpreter.width = width } }
     public var colors = false { didSet { interpreter.colors = colors } }
+    /// How wide tables may be (nil: their natural width); see Interpreter.
+    public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
     var recorder: TraceRecorder
 
     public var world: World { interpreter.world }
@@ -207,5 +209,6 @@ public final class Session {
         interpreter = Interpreter(world: world)
         interpreter.width = width
         interpreter.colors = colors
+        interpreter.tableWidth = tableWidth
     }
 }
