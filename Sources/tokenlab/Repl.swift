@@ -20,6 +20,8 @@ struct Repl: ParsableCommand {
         do { session = try Session(seed: seed, preset: policy) } catch { throw Files.fail("tokenlab: \(error.message)") }
         session.colors = Terminal.wantsColor
         session.width = Terminal.width
+        // Tables fit the terminal; piped output keeps its natural width.
+        if Terminal.outputIsTerminal { session.tableWidth = Terminal.width }
         if Terminal.inputIsTerminal {
             interactive(session)
         } else if !piped(session) {
@@ -33,6 +35,7 @@ struct Repl: ParsableCommand {
         session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
         while let line = editor.readLine(prompt: prompt(session)) {
             session.width = Terminal.width
+            if Terminal.outputIsTerminal { session.tableWidth = Terminal.width }
             if !handle(line, in: session, source: nil) { break }
         }
         print("")
@@ -96,12 +99,7 @@ struct Repl: ParsableCommand {
             report(error.message, source: source)
             return
         }
-        for item in result.items {
-            switch item {
-            case .event(let event): print(EventStyle.line(for: event, colors: session.colors))
-            case .text(let text): print(text)
-            }
-        }
+        for item in result.items { print(EventStyle.line(for: item, colors: session.colors)) }
         if result.effect == nil { fflush(nil) }
     }
 

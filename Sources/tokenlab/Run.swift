@@ -23,6 +23,13 @@ struct Run: ParsableCommand {
     @Flag(name: .long, help: "Print nothing but errors.")
     var quiet = false
 
+    @Option(name: .long, help: "Fit every printed line to N columns (40-400): tables narrow, long lines wrap with a hanging indent. Without it, nothing is wrapped.")
+    var width: Int?
+
+    func validate() throws {
+        if let width, !Terminal.widths.contains(width) { throw ValidationError("--width takes 40...400, got \(width)") }
+    }
+
     func run() throws {
         // Refused before running, so a mistyped --trace costs nothing.
         if let trace {
@@ -36,12 +43,21 @@ struct Run: ParsableCommand {
         }
         let text = try Files.readArgument(script)
         // The seed first (a run is reproduced from it), then each line as it runs.
-        if !quiet { print("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)") }
         let result: ScriptRun
+        // Narration is dim on a terminal; events stay plain, as before.
+        let colors = Terminal.wantsColor
+        let width = self.width
+        // Wrapped before painting, so escape codes never count as columns.
+        func show(_ item: OutputItem) {
+            for piece in width.map({ TextWrap.fitted(item.text, width: $0) }) ?? [item.text] {
+                print(item.isNote ? EventStyle.narration(piece, colors: colors) : piece)
+            }
+        }
+        if !quiet { show(.text("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)")) }
         do {
             result = try ScriptRunner.run(script: text, fileName: script, seed: seed, preset: policy,
-                                          tool: "tokenlab \(TokenLab.version)", recordsTrace: trace != nil,
-                                          emit: quiet ? { _ in } : { print($0) })
+                                          tool: "tokenlab \(TokenLab.version)", recordsTrace: trace != nil, width: width,
+                                          emit: quiet ? { _ in } : show)
         } catch {
             fflush(nil)
             throw Files.fail(error.message)

@@ -128,9 +128,12 @@ func resealed(_ bytes: [UInt8]) -> [UInt8] {
         let lines = bytes.split(separator: 0x0A).map { try? JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
         guard let header = lines.first ?? nil, let seed = (header["seed"] as? NSNumber)?.uint64Value,
               let preset = header["preset"] as? String, let session = try? Session(seed: seed, preset: preset) else { return nil }
-        for case let record? in lines.dropFirst() where record["type"] as? String == "input" && record["error"] == nil {
+        for case let record? in lines.dropFirst() {
+            let type = record["type"] as? String
+            // Narration is re-run as its `#` line, in file order with the inputs.
+            guard type == "note" || (type == "input" && record["error"] == nil) else { continue }
             guard let text = record["text"] as? String, let line = (record["line"] as? NSNumber)?.intValue else { return nil }
-            _ = session.execute(text, lineNumber: line)
+            _ = session.execute(type == "note" ? (text.isEmpty ? "#" : "# " + text) : text, lineNumber: line)
         }
         return Array(session.trace.utf8)
     }
@@ -159,7 +162,11 @@ func resealed(_ bytes: [UInt8]) -> [UInt8] {
             #expect(try TraceReplay.run(bytes: original, name: name).difference == nil)
             let text = String(decoding: original, as: UTF8.self)
             for (from, to) in Self.lookAlikes {
-                guard let range = text.range(of: from) else { continue }
+                // Not inside narration: a replay re-runs a note as written, so an edited note replays as edited.
+                guard let range = text.ranges(of: from).first(where: { place in
+                    let start = text[..<place.lowerBound].lastIndex(of: "\n").map { text.index(after: $0) } ?? text.startIndex
+                    return !text[start...].hasPrefix(#"{"type":"note""#)
+                }) else { continue }
                 let altered = resealed(Array(text.replacingCharacters(in: range, with: to).utf8))
                 let verdict = try? TraceReplay.run(bytes: altered, name: name)
                 #expect(verdict == nil || verdict?.difference != nil, "\(from) → \(to) in \(name) passed as identical")

@@ -145,7 +145,7 @@ import TokenLabWorld
     @Test func aScriptRunIsStreamedNotHeld() throws {
         var emitted: [String] = []
         let run = try ScriptRunner.run(script: "login alice\ncall alice GET /orders\n", fileName: "s.tl", seed: 1,
-                                       tool: "test", recordsTrace: false, emit: { emitted.append($0) })
+                                       tool: "test", recordsTrace: false, emit: { emitted.append($0.text) })
         #expect(run.output.isEmpty && emitted.count >= 4, "lines went to emit as they ran: \(emitted)")
     }
 }

@@ -48,6 +48,8 @@ public enum Command: Equatable, Sendable {
     // Pictures
     case diagram(count: Int?)
     case timeline
+    /// The session's trace as text, Mermaid, Markdown or JSON; to a file with `path`.
+    case show(format: TraceView.Format, path: String?)
     // The session around the world
     case undo
     case reset
@@ -72,7 +74,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show:
             false
         }
     }
@@ -80,7 +82,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show: true
         default: false
         }
     }
@@ -183,6 +185,9 @@ public struct CommandSpec: Sendable {
                     example: "diagram 8", rule: nil),
         CommandSpec(name: "timeline", usage: "timeline", summary: "each token's validity as a bar over virtual time",
                     example: "timeline", rule: nil),
+        CommandSpec(name: "show", usage: "show [text|mermaid|markdown|json] [FILE]",
+                    summary: "this session's trace as text, a Mermaid sequence diagram, a Markdown handout or JSON; written to FILE if given",
+                    example: "show mermaid", rule: nil),
         CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (from the nearest checkpoint, replaying what followed it)",
                     example: "undo", rule: nil),
         CommandSpec(name: "reset", usage: "reset", summary: "a fresh world with the same seed and starting policy",

@@ -101,6 +101,12 @@ public enum CommandParser {
             guard let n = Int(args[0]), n > 0, n <= 10_000 else { throw CommandError("diagram: N is a count from 1 to 10000; usage: \(spec.usage)") }
             return .diagram(count: n)
         case ("timeline", 0): return .timeline
+        case ("show", 0): return .show(format: .text, path: nil)
+        case ("show", 1...2):
+            guard let format = TraceView.Format(rawValue: args[0]) else {
+                throw CommandError("show: '\(args[0])' is not text, mermaid, markdown or json; usage: \(spec.usage)")
+            }
+            return .show(format: format, path: args.count > 1 ? args[1] : nil)
         case ("undo", 0): return .undo
         case ("reset", 0): return .reset
         case ("seed", 1):

@@ -17,18 +17,26 @@ public struct CommandResult: Sendable {
         get { items.map(\.text) }
         set { items = newValue.map { .text($0) } }
     }
+
+    /// A `#` line: the teacher's narration, kept but a no-op for the world.
+    public var isNarration: Bool { items.count == 1 && items[0].isNote }
 }
 
 public enum OutputItem: Sendable, Equatable {
     case event(TraceEvent)
     case text(String)
+    /// Narration (a script's `#` line), without its `#`.
+    case note(String)
 
     public var text: String {
         switch self {
         case .event(let event): event.line
         case .text(let text): text
+        case .note(let text): Narration.line(text)
         }
     }
+
+    public var isNote: Bool { if case .note = self { true } else { false } }
 
     /// Events as output: each event's line, and under a refusal the header the API sent.
     static func items(for events: some Sequence<TraceEvent>) -> [OutputItem] {
@@ -42,6 +50,9 @@ public final class Interpreter {
     /// How wide pictures may be drawn, and whether in colour (the front end knows).
     public var width = 80
     public var colors = false
+    /// Tables (policy, attacks, help) narrow to this many columns; nil draws
+    /// them at their natural width (scripts, tests and pipes keep their bytes).
+    public var tableWidth: Int?
     /// The interleaved lines of the attack being run.
     private var attackItems: [OutputItem] = []
 
@@ -95,7 +106,7 @@ public final class Interpreter {
             if let problem = preset.unworkableCombination { throw CommandError("set preset \(name): \(problem)") }
             world.setPolicy(preset, presetName: name)
             return ["policy is now the \(name) preset"]
-        case .policy: return PolicyView.table(world.policy, presetName: world.presetName)
+        case .policy: return PolicyView.table(world.policy, presetName: world.presetName, width: tableWidth)
         case .policyDiff(let name):
             let name = name ?? world.presetName
             guard let preset = Policy.preset(named: name) else {
@@ -110,7 +121,7 @@ public final class Interpreter {
         case .status: return world.statusLines()
         case .adminRevoke(let user): try world.adminRevoke(user: user)
         case .changePassword(let user): try world.changePassword(user: user)
-        case .help(let name): return try HelpView.lines(for: name)
+        case .help(let name): return try HelpView.lines(for: name, width: tableWidth)
         case .steal(let kind, let victim, let capability): try world.steal(kind, from: victim, via: capability)
         case .redeem(let party, let code, let uri): try world.redeem(party: party, code: code, redirectURI: uri)
         case .wallet(let party): return try world.walletLines(of: party)
@@ -126,7 +137,7 @@ public final class Interpreter {
         case .report: return world.reportLines()
         case .attacks(nil):
             return TextTable.render(header: ["attack", "what happens", "rules"],
-                                    rows: AttackScenario.catalog.map { [$0.name, $0.summary, $0.rules] })
+                                    rows: AttackScenario.catalog.map { [$0.name, $0.summary, $0.rules] }, width: tableWidth)
                 + ["", "attacks NAME explains one; attack NAME [USER] runs it here; tokenlab matrix runs them all under every preset"]
         case .attacks(let name?):
             guard let scenario = AttackScenario.named(name) else {
@@ -137,7 +148,7 @@ public final class Interpreter {
         case .attack(let name, let victim): return try runAttack(name, victim: victim)
         case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
         case .timeline: return world.timelineLines(width: width, colors: colors)
-        case .undo, .reset, .seed, .history, .save, .load, .quit:
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show:
             throw CommandError("this command works in a session (the REPL or a script) only")
         }
         return []

@@ -10,12 +10,19 @@ public struct ScriptRun: Sendable {
 }
 
 public enum ScriptRunner {
-    /// With `emit`, each output line goes there as soon as it exists and
-    /// `output` stays empty: a long script is streamed, not held.
+    /// With `emit`, each output item goes there as soon as it exists and
+    /// `output` stays empty: a long script is streamed, not held. (Items, not
+    /// lines: the front end decides how events and narration look.)
     public static func run(script: String, fileName: String, seed: UInt64, preset: String = "baseline",
                            tool: String, settings: [(key: String, value: String)] = [],
-                           recordsTrace: Bool = true, emit: ((String) -> Void)? = nil) throws(CommandError) -> ScriptRun {
+                           recordsTrace: Bool = true, width: Int? = nil,
+                           emit: ((OutputItem) -> Void)? = nil) throws(CommandError) -> ScriptRun {
         let session = try Session(seed: seed, preset: preset)
+        // With a width, pictures and tables are drawn to it; without, as always.
+        if let width {
+            session.width = width
+            session.tableWidth = width
+        }
         session.takesCheckpoints = false
         session.recordsTrace = recordsTrace
         // Settings on top of the preset run as `set` lines before the script (line 0 in the trace).
@@ -31,12 +38,14 @@ public enum ScriptRunner {
             case .write?, .load?: throw CommandError("\(fileName):\(offset + 1): save and load work in the REPL only")
             case nil: break
             }
+            // Narration is printed as itself, not echoed as a command.
+            let echoes = !result.isBlank && !result.isNarration
             if let emit {
-                if !result.isBlank { emit("> " + line.trimmingTrailingSpaces()) }
-                for item in result.items { emit(item.text) }
+                if echoes { emit(.text("> " + line.trimmingTrailingSpaces())) }
+                for item in result.items { emit(item) }
                 continue
             }
-            if !result.isBlank { output.append("> " + line.trimmingTrailingSpaces()) }
+            if echoes { output.append("> " + line.trimmingTrailingSpaces()) }
             output += result.output
         }
         return ScriptRun(output: output, trace: session.trace, outcomes: session.world.attackOutcomes())

@@ -43,6 +43,8 @@ public final class Session {
     /// How wide pictures may be drawn, and whether in colour.
     public var width = 80 { didSet { interpreter.width = width } }
     public var colors = false { didSet { interpreter.colors = colors } }
+    /// How wide tables may be (nil: their natural width); see Interpreter.
+    public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
     var recorder: TraceRecorder
 
     public var world: World { interpreter.world }
@@ -78,7 +80,10 @@ public final class Session {
         do { command = try CommandParser.parse(line) } catch {
             return CommandResult(error: error)
         }
-        guard let command else { return CommandResult(isBlank: true) }
+        guard let command else {
+            guard let note = Narration.text(of: line) else { return CommandResult(isBlank: true) }
+            return narrate(line, note: note, lineNumber: lineNumber)
+        }
         if command.isSessionCommand { return perform(command) }
         let enteredAt = world.now
         let before = ChangeMark(world)
@@ -94,6 +99,18 @@ public final class Session {
         changed.append(command.changesWorld)
         if recordsTrace { recorder.record(line: lineNumbers[lineNumbers.count - 1], text: line, enteredAt: enteredAt, result: result) }
         if command.changesWorld { takeCheckpointIfDue() }
+        return result
+    }
+
+    /// A `#` line: kept in the log (so `undo` and rewinds record it again)
+    /// and in the trace, never run by the world.
+    private func narrate(_ line: String, note: String, lineNumber: Int?) -> CommandResult {
+        log.append(line)
+        lineNumbers.append(lineNumber ?? log.count)
+        changed.append(false)
+        if recordsTrace { recorder.recordNote(line: lineNumbers[lineNumbers.count - 1], text: note, at: world.now) }
+        var result = CommandResult()
+        result.items = [.note(note)]
         return result
     }
 
@@ -121,6 +138,15 @@ public final class Session {
             result.effect = .load(path: path)
         case .quit:
             result.effect = .quit
+        case .show(let format, let path):
+            let lines: [String]
+            do { lines = try TraceView.of(self).render(as: format) } catch { return CommandResult(error: error) }
+            guard let path else {
+                result.output = lines
+                return result
+            }
+            result.effect = .write(path: path, text: lines.joined(separator: "\n") + "\n")
+            result.output = ["wrote \(format.rawValue) of \(log.count) lines to \(path)"]
         default:
             break
         }
@@ -163,7 +189,7 @@ public final class Session {
         guard let first = lines.first(where: { !$0.trimmingTrailingSpaces().isEmpty }), first.hasPrefix("{") else {
             return lines.enumerated().map { ($0.offset + 1, $0.element) }
         }
-        return try TraceFile.parse(Array(text.utf8), name: name).inputs.map { ($0.line, $0.text) }
+        return try TraceFile.parse(Array(text.utf8), name: name).steps.map { ($0.fileLine, $0.commandLine) }
     }
 
     /// A fresh world with the session's seed and starting preset, no commands.
@@ -183,5 +209,6 @@ public final class Session {
         interpreter = Interpreter(world: world)
         interpreter.width = width
         interpreter.colors = colors
+        interpreter.tableWidth = tableWidth
     }
 }

@@ -18,10 +18,36 @@ public struct TraceFile: Sendable {
     public var inputs: [(line: Int, text: String)]
     /// The script line each input came from, as the recorder wrote it.
     public var sourceLines: [Int?]
+    /// What a replay re-runs, in file order: the inputs that ran without
+    /// error and the narration (`note` records) between them.
+    public var steps: [Step] = []
 
-    static let recordTypes: Set<String> = ["header", "input", "event", "outcome", "digest"]
+    /// One input or note of the trace.
+    public struct Step: Sendable, Equatable {
+        /// The record's line in the trace file.
+        public var fileLine: Int
+        /// The script line it came from, as the recorder wrote it.
+        public var sourceLine: Int
+        /// The input's text, or the note's narration (without `#`).
+        public var text: String
+        public var isNote: Bool
+
+        /// The line to run again: a note is re-run as its `#` line, which
+        /// records the same note.
+        public var commandLine: String { isNote ? Narration.line(text) : text }
+    }
+
+    // `note` came after version 1 was fixed: a reader that knows it reads
+    // both, and an older trace simply has none.
+    static let recordTypes: Set<String> = ["header", "input", "note", "event", "outcome", "digest"]
 
     public static func parse(_ bytes: [UInt8], name: String) throws(CommandError) -> TraceFile {
+        try parse(bytes, name: name, visit: { _, _ in })
+    }
+
+    /// As `parse`, handing each checked record to `visit` with its line:
+    /// views read the records without a second JSON pass.
+    static func parse(_ bytes: [UInt8], name: String, visit: (Int, JSONValue) -> Void) throws(CommandError) -> TraceFile {
         func fail(_ line: Int, _ message: String) -> CommandError { CommandError("\(name):\(line): \(message)") }
         guard !bytes.isEmpty else { throw fail(1, "empty file; expected a tokenlab trace header") }
         guard bytes.last == 0x0A else {
@@ -46,6 +72,7 @@ public struct TraceFile: Sendable {
                 throw fail(number, "expected a JSON object with a \"type\"")
             }
             guard recordTypes.contains(type) else { throw fail(number, "unknown record type '\(type)'") }
+            defer { visit(number, record) }
             if number == 1 {
                 guard type == "header" else { throw fail(1, "expected the trace header first, found a '\(type)' record") }
                 (file.seed, file.preset) = try header(record, fail: { fail(1, $0) })
@@ -65,7 +92,15 @@ public struct TraceFile: Sendable {
                 if record["error"] == nil {
                     file.inputs.append((number, text))
                     file.sourceLines.append(Int(line))
+                    file.steps.append(Step(fileLine: number, sourceLine: Int(line), text: text, isNote: false))
                 }
+            case "note":
+                guard let text = record["text"]?.stringValue, let time = record["time"]?.intValue, time >= 0,
+                      let line = record["line"]?.intValue, line >= 1, line <= Int64(Int32.max) else {
+                    throw fail(number, "a note record needs \"text\" (a string), \"time\" (milliseconds) and \"line\" (a number from 1)")
+                }
+                guard !text.contains(where: \.isNewline) else { throw fail(number, "a note's text is one line") }
+                file.steps.append(Step(fileLine: number, sourceLine: Int(line), text: text, isNote: true))
             case "event":
                 guard record["seq"]?.intValue != nil, record["time"]?.intValue != nil,
                       record["kind"]?.stringValue != nil, record["action"]?.stringValue != nil else {

@@ -39,6 +39,13 @@ public struct TraceRecorder {
         }
     }
 
+    /// Records a narration line (a script's `#` line) where it stood.
+    public mutating func recordNote(line number: Int, text: String, at time: VirtualTime) {
+        lines.append(JSONValue.object([
+            "type": .string("note"), "line": .int(number), "time": .int(time.milliseconds), "text": .string(text),
+        ]).text)
+    }
+
     static func json(_ event: TraceEvent) -> JSONValue {
         var members = [
             JSONMember("type", .string("event")), JSONMember("seq", .int(event.sequence)),

@@ -29,9 +29,10 @@ public struct TraceReplay: Sendable {
         let session = try Session(seed: file.seed, preset: file.preset)
         session.takesCheckpoints = false
         var output: [String] = []
-        for (index, input) in file.inputs.enumerated() {
-            let result = session.execute(input.text, lineNumber: file.sourceLines[index])
-            output.append("> " + input.text)
+        // Inputs and notes in file order, so the notes land where they were.
+        for step in file.steps {
+            let result = session.execute(step.commandLine, lineNumber: step.sourceLine)
+            if !step.isNote { output.append("> " + step.text) }
             output += result.error.map { ["error: \($0.message)"] } ?? result.output
         }
         let fresh = Array(session.trace.utf8)

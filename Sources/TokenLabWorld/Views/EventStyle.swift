@@ -14,4 +14,16 @@ public enum EventStyle {
         if let rule = event.rule, !rule.isEmpty { text += "  " + paint.dim("[" + rule + "]") }
         return text
     }
+
+    /// A line of narration (or a piece of one): dim, so it reads as an aside.
+    public static func narration(_ text: String, colors: Bool) -> String { Paint(enabled: colors).dim(text) }
+
+    /// Any output item: events as above, narration dim, text as it is.
+    public static func line(for item: OutputItem, colors: Bool) -> String {
+        switch item {
+        case .event(let event): line(for: event, colors: colors)
+        case .note: narration(item.text, colors: colors)
+        case .text(let text): text
+        }
+    }
 }

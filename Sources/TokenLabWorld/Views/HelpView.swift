@@ -1,10 +1,12 @@
 /// `help` and `help COMMAND`, from the command specs.
 enum HelpView {
-    static func lines(for name: String?) throws(CommandError) -> [String] {
+    static let footer = ["durations: 250ms 90s 5m 2h 30d 1h30m   users: alice (user), bob (admin); attacker: mallory   '#' starts a comment"]
+
+    static func lines(for name: String?, width: Int? = nil) throws(CommandError) -> [String] {
         guard let name else {
             return TextTable.render(header: ["command", "what it does (help COMMAND for its usage)"],
-                                    rows: CommandSpec.all.map { [$0.name, $0.summary] })
-                + ["", "durations: 250ms 90s 5m 2h 30d 1h30m   users: alice (user), bob (admin); attacker: mallory   '#' starts a comment"]
+                                    rows: CommandSpec.all.map { [$0.name, $0.summary] }, width: width)
+                + [""] + footer.flatMap { line in width.map { TextWrap.words(line, width: $0) } ?? [line] }
         }
         guard let spec = CommandSpec.named(name) else {
             var message = "no command '\(name)'"

@@ -1,10 +1,11 @@
 enum PolicyView {
-    static func table(_ policy: Policy, presetName: String) -> [String] {
+    static func table(_ policy: Policy, presetName: String, width: Int? = nil) -> [String] {
         let changed = policy.differences(from: Policy.preset(named: presetName) ?? policy).count
         var lines = ["preset \(presetName)" + (changed > 0 ? " with \(changed) change\(changed == 1 ? "" : "s") (policy diff shows them)" : "")]
         lines += TextTable.render(
             header: ["key", "value", "risk", "what it does", "rule"],
-            rows: PolicyKey.all.map { [$0.name, $0.value(in: policy), policy.risk(of: $0.name).map { "! " + $0 } ?? "", $0.summary, $0.rule] })
+            rows: PolicyKey.all.map { [$0.name, $0.value(in: policy), policy.risk(of: $0.name).map { "! " + $0 } ?? "", $0.summary, $0.rule] },
+            width: width)
         return lines
     }
 
