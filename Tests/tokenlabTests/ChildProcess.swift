@@ -42,11 +42,21 @@ enum ChildProcess {
         closeFrom(&actions, 3)
 
         // Its own process group, so a deadline kills whatever it started too.
+        // And a clean signal state: a test runner's worker thread blocks most
+        // signals, and a child inherits that mask. A tmux server started with
+        // SIGCHLD and SIGHUP blocked never sees its panes end, so kill-server
+        // could not stop it and it outlived the test.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var everySignal = sigset_t()
+        sigfillset(&everySignal)
+        posix_spawnattr_setsigdefault(&attributes, &everySignal)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -106,6 +116,13 @@ enum ChildProcess {
         let listing = try ChildProcess.run("sh", ["-c", "ls /proc/$$/fd"])
         #expect(listing.status == 0)
         #expect(listing.stdout.split(separator: "\n") == ["0", "1", "2"], "descriptors the child holds: \(listing.stdout)")
+    }
+
+    @Test func aChildStartsWithNoSignalBlockedOrIgnored() throws {
+        let status = try ChildProcess.run("sh", ["-c", "grep -E '^Sig(Blk|Ign)' /proc/$$/status"])
+        let masks = status.stdout.split(separator: "\n").map { UInt64($0.split(separator: "\t").last ?? "", radix: 16) ?? .max }
+        // Signals 1-31; glibc keeps its two internal real-time signals (32, 33) to itself.
+        #expect(masks.count == 2 && masks.allSatisfy { $0 & 0x7FFF_FFFF == 0 }, "\(status.stdout)")
     }
 
     @Test func aChildThatOutlivesItsDeadlineIsKilledNotWaitedFor() throws {

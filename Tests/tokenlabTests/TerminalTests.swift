@@ -61,6 +61,21 @@ import Testing
             _ = try? tmux(["kill-server"], capture: false)
             try? FileManager.default.removeItem(at: state)
         }
+
+        /// Whether a tmux server still answers on this test's socket.
+        var serverIsRunning: Bool {
+            (try? ChildProcess.run("tmux", ["-L", socket, "-f", "/dev/null", "list-sessions"], deadline: 30))?.status == 0
+        }
+    }
+
+    @Test func stoppingTheScreenEndsItsTmuxServer() throws {
+        let screen = try Screen()
+        defer { screen.stop() }
+        try screen.start()
+        try screen.wait(for: "policy baseline")
+        #expect(screen.serverIsRunning)
+        screen.stop()
+        #expect(!screen.serverIsRunning, "the tmux server outlived the test")
     }
 
     @Test func typingTabUpHistoryAndDiagramWorkInARealTerminal() throws {
