@@ -158,7 +158,10 @@ extension World {
                 if cookie { notes.append("Set-Cookie clears the refresh cookie") }
                 let sent = cookie ? "(Cookie \(shortID(refresh)))" + (access.map { " " + shortID($0) } ?? "")
                                   : [refresh, access].compactMap { $0 }.map(shortID).joined(separator: " ")
-                record(.request, from: client.name, to: "auth", "POST /revoke (logout) \(sent)",
+                // A Path=/token cookie goes to nothing outside /token (RFC 6265 §5.1.4), so an app
+                // that keeps its refresh token in one revokes it at an endpoint under that path.
+                let endpoint = cookie ? (policy.cookiePath.hasSuffix("/") ? policy.cookiePath : policy.cookiePath + "/") + "revoke" : "/revoke"
+                record(.request, from: client.name, to: "auth", "POST \(endpoint) (logout) \(sent)",
                        "200 " + notes.joined(separator: "; "), status: 200, rule: "RFC 7009 §2.1",
                        tokens: [refresh, access].compactMap { $0 }.map(shortID))
             }
