@@ -20,8 +20,9 @@ struct Repl: ParsableCommand {
         do { session = try Session(seed: seed, preset: policy) } catch { throw Files.fail("tokenlab: \(error.message)") }
         session.colors = Terminal.wantsColor
         session.width = Terminal.width
-        // Tables fit the terminal; piped output keeps its natural width.
-        if Terminal.outputIsTerminal { session.tableWidth = Terminal.width }
+        // Tables and lines fit the terminal (or COLUMNS); piped output without COLUMNS keeps its natural width.
+        fitWidth = Terminal.fitWidth
+        if let fitWidth { session.tableWidth = fitWidth }
         if Terminal.inputIsTerminal {
             interactive(session)
         } else if !piped(session) {
@@ -35,7 +36,8 @@ struct Repl: ParsableCommand {
         session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
         while let line = editor.readLine(prompt: prompt(session)) {
             session.width = Terminal.width
-            if Terminal.outputIsTerminal { session.tableWidth = Terminal.width }
+            fitWidth = Terminal.fitWidth
+            if let fitWidth { session.tableWidth = fitWidth }
             if !handle(line, in: session, source: nil) { break }
         }
         print("")
@@ -99,7 +101,14 @@ struct Repl: ParsableCommand {
             report(error.message, source: source)
             return
         }
-        for item in result.items { print(EventStyle.line(for: item, colors: session.colors)) }
+        for item in result.items {
+            // A line that fits keeps its colours; a longer one is wrapped as
+            // plain text (escape codes must never count as columns).
+            guard let fitWidth, item.text.count > fitWidth else { print(EventStyle.line(for: item, colors: session.colors)); continue }
+            for piece in TextWrap.fitted(item.text, width: fitWidth) {
+                print(item.isNote ? EventStyle.narration(piece, colors: session.colors) : piece)
+            }
+        }
         if result.effect == nil { fflush(nil) }
     }
 
@@ -109,6 +118,9 @@ struct Repl: ParsableCommand {
         Files.printError(source.map { "\($0): \(message)" } ?? "error: \(message)")
     }
 }
+
+/// The width output must fit, or nil to print lines whole (see Terminal.fitWidth).
+nonisolated(unsafe) private var fitWidth: Int?
 
 /// Lines that failed in this process (a ParsableCommand is a value; the count lives here).
 nonisolated(unsafe) private var failures = 0

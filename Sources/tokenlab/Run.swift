@@ -46,7 +46,7 @@ struct Run: ParsableCommand {
         let result: ScriptRun
         // Narration is dim on a terminal; events stay plain, as before.
         let colors = Terminal.wantsColor
-        let width = self.width
+        let width = self.width ?? Terminal.fitWidth
         // Wrapped before painting, so escape codes never count as columns.
         func show(_ item: OutputItem) {
             for piece in width.map({ TextWrap.fitted(item.text, width: $0) }) ?? [item.text] {

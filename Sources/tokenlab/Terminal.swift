@@ -20,6 +20,15 @@ enum Terminal {
         return 80
     }
 
+    /// The width printed lines must fit, when anyone said: the terminal's,
+    /// or COLUMNS when it is set. Piped with no COLUMNS: nil, lines keep
+    /// their natural length (a file or another program wraps nothing).
+    static var fitWidth: Int? {
+        if outputIsTerminal { return width }
+        guard let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 else { return nil }
+        return clamped(columns)
+    }
+
     static func clamped(_ columns: Int) -> Int { min(max(columns, widths.lowerBound), widths.upperBound) }
 
     /// `$XDG_STATE_HOME/tokenlab/history`, else `~/.tokenlab_history`.

@@ -148,4 +148,18 @@ import TokenLabWorld
                                        tool: "test", recordsTrace: false, emit: { emitted.append($0.text) })
         #expect(run.output.isEmpty && emitted.count >= 4, "lines went to emit as they ran: \(emitted)")
     }
+
+    @Test func withColumns80EveryLineOfTheBundledScriptsFits() throws {
+        let traces = ReadmeTests.root.appendingPathComponent("Traces")
+        let scripts = try FileManager.default.contentsOfDirectory(atPath: traces.path).filter { $0.hasSuffix(".tl") }.sorted()
+        #expect(!scripts.isEmpty)
+        for script in scripts {
+            let run = try tokenlab(["run", traces.appendingPathComponent(script).path], environment: ["COLUMNS": "80", "NO_COLOR": "1"])
+            #expect(run.status == 0, "\(script): \(run.stderr)")
+            let wide = run.stdout.split(separator: "\n").filter { $0.count > 80 }
+            let example = wide.first.map { String($0) } ?? ""
+            #expect(wide.isEmpty, "\(script): \(wide.count) lines wider than 80, e.g. \(example)")
+        }
+    }
 }
+
