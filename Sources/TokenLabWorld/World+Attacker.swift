@@ -38,6 +38,12 @@ extension World {
         return clients[thief].loot.map { shortID($0.token) }.joined(separator: ", ")
     }
 
+    /// An attack the world refused: an outcome the report keeps and the story prints.
+    func attackBlocked(_ action: String, why: String, rule: String) {
+        attackLog.noteBlocked(action, why: why, rule: rule, at: now)
+        record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+    }
+
     /// A well-formed step the world makes impossible (she has nothing to
     /// present, the victim holds nothing): an outcome in the story, so
     /// scripts, compare and the matrix go on.

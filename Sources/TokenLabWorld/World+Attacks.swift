@@ -52,8 +52,7 @@ extension World {
                                    rule: "RFC 6750 §2.3, RFC 6819 §4.6.7")
                 case .failure(let blocked):
                     guard case .blocked(let why, let rule) = blocked else { continue }
-                    attackLog.noteBlocked(action, why: why, rule: rule, at: now)
-                    record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+                    attackBlocked(action, why: why, rule: rule)
                     continue
                 }
             } else {
@@ -186,8 +185,7 @@ extension World {
             blocked = nil
         }
         if let (why, rule) = blocked {
-            attackLog.noteBlocked(action, why: why, rule: rule, at: now)
-            record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+            attackBlocked(action, why: why, rule: rule)
             return
         }
         client.crossSitePending = true
@@ -220,8 +218,7 @@ extension World {
             blocked = nil
         }
         if let (why, rule) = blocked {
-            attackLog.noteBlocked(action, why: why, rule: rule, at: now)
-            record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+            attackBlocked(action, why: why, rule: rule)
             return
         }
         guard let refresh = client.refresh else { return }

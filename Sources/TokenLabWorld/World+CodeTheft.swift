@@ -11,8 +11,7 @@ extension World {
         let user = clients[victim].user
         let action = "steal \(kind.rawValue) from \(user) via \(capability)"
         func blocked(_ why: String, _ rule: String) {
-            attackLog.noteBlocked(action, why: why, rule: rule, at: now)
-            record(.security, from: World.attacker, action, "nothing: \(why)", rule: rule)
+            attackBlocked(action, why: why, rule: rule)
         }
         guard kind == .code else { return blocked("intercept catches an authorization code in a redirect, not tokens", "RFC 7636 §1") }
         let noCode = "no code (password grant): \(user)'s logins send no authorization code"
