@@ -18,34 +18,44 @@ struct Repl: ParsableCommand {
     func run() throws {
         let session: Session
         do { session = try Session(seed: seed, preset: policy) } catch { throw Files.fail("tokenlab: \(error.message)") }
+        try serve(session)
+    }
+
+    /// The REPL on `session`, showing `opening` first (`replay FILE --step`
+    /// opens it already stepping): interactive on a terminal, else line by line.
+    func serve(_ session: Session, opening: CommandResult? = nil) throws {
         session.colors = Terminal.wantsColor
         session.width = Terminal.width
         // Tables and lines fit the terminal (or COLUMNS); piped output without COLUMNS keeps its natural width.
         fitWidth = Terminal.fitWidth
         if let fitWidth { session.tableWidth = fitWidth }
         if Terminal.inputIsTerminal {
-            interactive(session)
-        } else if !piped(session) {
+            interactive(session, opening: opening)
+        } else if !piped(session, opening: opening) {
             throw ExitCode.failure
         }
     }
 
-    private func interactive(_ session: Session) {
+    private func interactive(_ session: Session, opening: CommandResult?) {
         print("tokenlab \(toolVersion)  seed \(session.seed)  policy \(session.startingPreset)  ('help' lists commands, Tab completes, Ctrl-D quits)")
+        if let opening { show(opening, session: session, source: nil) }
         let editor = LineEditor(session: session, historyPath: Terminal.historyPath)
         session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
         while let line = editor.readLine(prompt: prompt(session)) {
             session.width = Terminal.width
             fitWidth = Terminal.fitWidth
             if let fitWidth { session.tableWidth = fitWidth }
-            if !handle(line, in: session, source: nil) { break }
+            // While stepping, Enter on an empty line is `step`.
+            let typed = session.steppingPosition != nil && line.allSatisfy({ $0 == " " || $0 == "\t" }) ? "step" : line
+            if !handle(typed, in: session, source: nil) { break }
         }
         print("")
     }
 
     /// Reads standard input line by line (no readline: it would echo, and
     /// would take a Tab for completion). False if any line failed.
-    private func piped(_ session: Session) -> Bool {
+    private func piped(_ session: Session, opening: CommandResult?) -> Bool {
+        if let opening { show(opening, session: session, source: nil) }
         var allGood = true
         var number = 0
         while let line = readLine(strippingNewline: true) {
@@ -59,7 +69,8 @@ struct Repl: ParsableCommand {
 
     private func prompt(_ session: Session) -> String {
         let seedPart = session.seed == 1 ? "" : "[seed \(session.seed)]"
-        return "tokenlab\(seedPart) \(session.world.now.shortClockText)> "
+        let stepPart = session.steppingPosition.map { " step \($0.step)/\($0.of)" } ?? ""
+        return "tokenlab\(seedPart)\(stepPart) \(session.world.now.shortClockText)> "
     }
 
     /// Runs one line; false when the session should end.
@@ -90,6 +101,13 @@ struct Repl: ParsableCommand {
             } catch {
                 report(error.message, source: source)
             }
+        case .replay(let path)?:
+            let bytes: [UInt8]
+            do { bytes = try Files.readBytes(path) } catch {
+                report("cannot read \(path): \(error.reason)", source: source)
+                return true
+            }
+            show(session.startStepping(bytes: bytes, name: path), session: session, source: source)
         case nil:
             show(result, session: session, source: source)
         }

@@ -58,6 +58,19 @@ public enum Command: Equatable, Sendable {
     case save(path: String)
     case load(path: String)
     case quit
+    // Stepping through a trace (Session+Stepping)
+    case replay(path: String)
+    case step
+    case back
+    case goto(StepTarget)
+    /// `run`: the rest of the trace being stepped through.
+    case runToEnd
+}
+
+/// Where `goto` goes: a step number, or the last step at or before a virtual time.
+public enum StepTarget: Equatable, Sendable {
+    case step(Int)
+    case time(VirtualTime)
 }
 
 public enum StolenKind: String, Sendable, CaseIterable {
@@ -74,7 +87,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit, .show:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .replay, .step, .back, .goto, .runToEnd:
             false
         }
     }
@@ -82,7 +95,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .replay, .step, .back, .goto, .runToEnd: true
         default: false
         }
     }
@@ -199,6 +212,19 @@ public struct CommandSpec: Sendable {
                     example: "save Traces/mine.jsonl", rule: nil),
         CommandSpec(name: "load", usage: "load FILE", summary: "run a script (.tl) or a trace's inputs into this world",
                     example: "load Traces/demo.tl", rule: nil),
+        CommandSpec(name: "replay", usage: "replay FILE",
+                    summary: "step through a trace: a fresh world with its seed and policy, its input lines ready and none run yet",
+                    example: "replay Traces/demo.jsonl", rule: nil),
+        CommandSpec(name: "step", usage: "step",
+                    summary: "while stepping: run the trace's next input line and say what each event means for the tokens (Enter does too)",
+                    example: "step", rule: nil),
+        CommandSpec(name: "back", usage: "back", summary: "while stepping: the world as of the step before (from the nearest checkpoint)",
+                    example: "back", rule: nil),
+        CommandSpec(name: "goto", usage: "goto N | goto HH:MM:SS",
+                    summary: "while stepping: the world as of step N (0 is the start), or of the last step at or before that virtual time",
+                    example: "goto 2", rule: nil),
+        CommandSpec(name: "run", usage: "run", summary: "while stepping: run the rest of the trace, explaining each event",
+                    example: "run", rule: nil),
         CommandSpec(name: "help", usage: "help [COMMAND]", summary: "list commands, or one command's usage and example",
                     example: "help advance", rule: nil),
         CommandSpec(name: "quit", usage: "quit", summary: "leave (Ctrl-D does too)", example: "quit", rule: nil),

@@ -71,7 +71,7 @@ public enum Completion {
         case ("attack", 0), ("attacks", 0): return AttackScenario.catalog.map(\.name)
         case ("attack", 1): return world.userNames
         case ("help", 0): return CommandSpec.all.map(\.name)
-        case ("save", 0), ("load", 0): return nil
+        case ("save", 0), ("load", 0), ("replay", 0): return nil
         default: return []
         }
     }

@@ -7,6 +7,8 @@ public enum SessionEffect: Equatable, Sendable {
     case write(path: String, text: String)
     case load(path: String)
     case quit
+    /// `replay FILE`: read it and hand its bytes to `startStepping`.
+    case replay(path: String)
 }
 
 /// A world plus the commands that made it: the REPL's and scripts' single
@@ -16,9 +18,9 @@ public enum SessionEffect: Equatable, Sendable {
 /// session exactly as it was, and so does a `load` that fails.
 public final class Session {
     public internal(set) var seed: UInt64
-    public let startingPreset: String
+    public internal(set) var startingPreset: String
     /// The policy of every fresh world: the starting preset's.
-    let startingPolicy: Policy
+    var startingPolicy: Policy
     public internal(set) var interpreter: Interpreter
     /// The lines that ran without error (not session commands), in order.
     public internal(set) var log: [String] = []
@@ -46,6 +48,8 @@ public final class Session {
     /// How wide tables may be (nil: their natural width); see Interpreter.
     public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
     var recorder: TraceRecorder
+    /// The trace being stepped through, if any (Session+Stepping).
+    var stepping: TraceStepper?
 
     public var world: World { interpreter.world }
 
@@ -75,7 +79,14 @@ public final class Session {
 
     /// Runs one line. `lineNumber` is what the trace records for it (a
     /// script's own line number); by default, its place in this session.
+    /// While stepping through a trace, lines follow the stepping rules
+    /// (Session+Stepping).
     public func execute(_ line: String, lineNumber: Int? = nil) -> CommandResult {
+        stepping == nil ? executeLine(line, lineNumber: lineNumber) : executeWhileStepping(line)
+    }
+
+    /// Runs one line into the world, the log and the trace.
+    func executeLine(_ line: String, lineNumber: Int? = nil) -> CommandResult {
         let command: Command?
         do { command = try CommandParser.parse(line) } catch {
             return CommandResult(error: error)
@@ -138,6 +149,10 @@ public final class Session {
             result.effect = .load(path: path)
         case .quit:
             result.effect = .quit
+        case .replay(let path):
+            result.effect = .replay(path: path)
+        case .step, .back, .goto, .runToEnd:
+            return performStepping(command)
         case .show(let format, let path):
             let lines: [String]
             do { lines = try TraceView.of(self).render(as: format) } catch { return CommandResult(error: error) }
@@ -193,7 +208,7 @@ public final class Session {
     }
 
     /// A fresh world with the session's seed and starting preset, no commands.
-    private func startFresh() {
+    func startFresh() {
         install(Session.freshWorld(seed: seed, preset: startingPreset, policy: startingPolicy))
         recorder = TraceRecorder(world: world, tool: "tokenlab \(toolVersion)")
         log = []
