@@ -52,7 +52,7 @@ struct BenchReplay: ParsableCommand {
         var events = 0
         for _ in 0..<runs {
             let start = ContinuousClock.now
-            let replay = try TraceReplay.run(bytes: bytes, name: "lesson.jsonl")
+            let replay = try TraceReplay.run(bytes: bytes, name: "lesson.jsonl", narrates: false)
             times.append(milliseconds(ContinuousClock.now - start))
             guard replay.difference == nil else { throw ValidationError("the lesson trace does not replay byte for byte") }
             events = replay.events
@@ -74,7 +74,7 @@ struct BenchReplay: ParsableCommand {
         let generated = milliseconds(ContinuousClock.now - generateStart)
         let bytes = Array(text.utf8)
         let start = ContinuousClock.now
-        let replay = try TraceReplay.run(bytes: bytes, name: "large.jsonl")
+        let replay = try TraceReplay.run(bytes: bytes, name: "large.jsonl", narrates: false)
         let seconds = milliseconds(ContinuousClock.now - start) / 1000
         guard replay.difference == nil else { throw ValidationError("the large trace does not replay byte for byte") }
         print(String(format: "replay --verify, generated trace (%d inputs, %d events, %d MiB; written in %.1f s): %.2f s, %.0f events/s  (target >= 500000)",

@@ -39,7 +39,7 @@ struct Replay: ParsableCommand {
             return try Repl.parse([]).serve(session, opening: opening)
         }
         let replay: TraceReplay
-        do { replay = try TraceReplay.run(bytes: bytes, name: trace) } catch { throw Files.fail(error.message) }
+        do { replay = try TraceReplay.run(bytes: bytes, name: trace, narrates: !quiet) } catch { throw Files.fail(error.message) }
         if !quiet { replay.output.forEach { print($0) } }
         guard let difference = replay.difference else {
             print("\(trace): replayed \(replay.inputs) inputs and \(replay.events) events: byte-identical")
@@ -56,7 +56,7 @@ struct Replay: ParsableCommand {
         let bytes: [UInt8]
         do { bytes = try Files.readBytes(trace) } catch { throw Files.fail("\(trace): cannot read: \(error.reason)") }
         let replay: TraceReplay
-        do { replay = try TraceReplay.run(bytes: bytes, name: trace) } catch { throw Files.fail(error.message) }
+        do { replay = try TraceReplay.run(bytes: bytes, name: trace, narrates: false) } catch { throw Files.fail(error.message) }
         guard let difference = replay.difference else { return }
         throw Files.fail("\(trace):\(difference.line): the replay differs from the recorded trace here (tokenlab replay \(trace) shows both lines)")
     }

@@ -52,7 +52,8 @@ public enum EventExplanation {
                 return "the API accepted \(token ?? "the request"): \(sender) got \(data.isEmpty ? "its answer" : data)"
             }
             guard let token else { return "the API refused: the request carried no access token" }
-            if status == 403 { return "the API refused \(token) for this resource (\(reason)): \(sender) is not allowed here" }
+            // A 403 comes only after the token was validated: it lacks the scope or role.
+            if status == 403 { return "the API found \(token) valid but refused it here (\(reason)): it lacks the rights" }
             return "the API refused \(token) (\(reason)): no data for \(sender)"
         case "auth"?:
             if event.action.hasPrefix("POST /introspect") {
@@ -133,7 +134,7 @@ public enum EventExplanation {
             }
             if event.action.hasSuffix(" presented twice"), let code = event.tokens.first {
                 let family = event.tokens.first(where: { $0.hasPrefix("fam") }) ?? "its family"
-                return "code \(code) was redeemed twice: \(family), issued from it, is revoked"
+                return "code \(code) was presented a second time: the auth server revoked \(family), issued from it"
             }
             if event.action.hasPrefix("keys retire") { return "every token signed with that key now fails verification, forged ones too" }
             if outcome.hasPrefix("new tokens are signed with") { return "a new signing key: tokens signed with the older keys still verify" }
@@ -147,9 +148,15 @@ public enum EventExplanation {
         if outcome.hasPrefix("got ") {
             let held = event.tokens.isEmpty ? "it" : event.tokens.joined(separator: " and ")
             let use: String
-            if event.tokens.allSatisfy({ $0.hasPrefix("c") }) { use = "she can try to redeem it (PKCE decides)" }
-            else if event.tokens.contains(where: { $0.hasPrefix("rt") }) { use = "she can refresh with it until it is rotated away, revoked or expired" }
-            else { use = "she can call the API with it until it expires or is refused" }
+            if let code = event.tokens.first(where: { $0.hasPrefix("c") }), event.tokens.count == 1 {
+                use = "she can try to redeem \(code) (PKCE decides)"
+            } else if let refresh = event.tokens.first(where: { $0.hasPrefix("rt") }) {
+                use = "she can refresh with \(refresh) until it is rotated away, revoked or expired"
+            } else if let access = event.tokens.first(where: { $0.hasPrefix("at") || $0.hasPrefix("ft") }) {
+                use = "she can call the API with \(access) until it expires or is refused"
+            } else {
+                use = "she can present what she took as its owner would"
+            }
             return "\(actor) now holds \(held): \(use)"
         }
         if outcome.hasPrefix("made "), let forged = event.tokens.last {

@@ -85,7 +85,7 @@ extension Session {
             var result = executeLine(line)
             if result.error == nil {
                 _ = leaveStepping()
-                result.items.insert(.text("(left stepping at step \(position): '\(line.trimmingTrailingSpaces())' runs on the world as of that step)"), at: 0)
+                result.items.insert(.text("(left stepping at step \(position): the command runs on the world of that step)"), at: 0)
             }
             return result
         }
