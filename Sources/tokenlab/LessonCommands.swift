@@ -90,8 +90,8 @@ struct LessonsList: ParsableCommand {
 struct LessonsCheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check lesson files: header fields, unique ids, every block parses, every exercise has a goal, hints and a solution.",
-        discussion: "Prints FILE:LINE: message for each problem and exits 1; prints a one-line summary and exits 0 when all are sound. It reads the files only: tokenlab lesson N --auto plays one through."
+        abstract: "Check lesson files: header fields, unique ids, every block parses, every exercise has a goal, hints and a solution; then play each through.",
+        discussion: "Prints FILE:LINE: message for each problem (a malformed file, a check that does not hold, a solution that misses its goal) and exits 1; prints a one-line summary and exits 0 when all are sound."
     )
 
     @Argument(help: "The lesson directory (default: TOKENLAB_LESSONS, else ./Lessons).")
@@ -101,11 +101,18 @@ struct LessonsCheck: ParsableCommand {
         let directory = LessonLibrary.directory(self.directory)
         let library: LessonLibrary
         do { library = try LessonLibrary.load(directory) } catch { throw Files.fail("tokenlab: \(error.reason)") }
-        for error in library.errors { Files.printError(error.description) }
-        guard library.errors.isEmpty else { throw ExitCode.failure }
+        // Then each sound file is played through: every check must hold and every solution reach its goal.
+        var problems = library.errors
+        for lesson in library.lessons {
+            guard let runner = try? LessonRunner(lesson: lesson) else { continue }
+            runner.autoplay { _ in }
+            problems += runner.failures
+        }
+        for problem in problems { Files.printError(problem.description) }
+        guard problems.isEmpty else { throw ExitCode.failure }
         guard !library.lessons.isEmpty else { throw Files.fail("tokenlab: no lessons in \(directory)") }
         let steps = library.lessons.reduce(0) { $0 + $1.steps.count }
         let exercises = library.lessons.reduce(0) { $0 + $1.exerciseCount }
-        print("\(directory): \(library.lessons.count) lessons, \(steps) steps, \(exercises) exercises: all sound")
+        print("\(directory): \(library.lessons.count) lessons, \(steps) steps, \(exercises) exercises: all sound, all play through")
     }
 }

@@ -54,7 +54,11 @@ struct LessonLibrary {
 
     /// By id, by file name (without .md), or by its number in the course.
     func find(_ key: String) -> Lesson? {
-        if let number = Int(key), number >= 1, number <= lessons.count { return lessons[number - 1] }
+        // A number is the file's own (07-….md is lesson 7), else a place in the list.
+        if let number = Int(key) {
+            if let lesson = lessons.first(where: { Int(fileStem($0.file).prefix(while: \.isNumber)) == number }) { return lesson }
+            if number >= 1, number <= lessons.count { return lessons[number - 1] }
+        }
         return lessons.first { $0.id == key || fileStem($0.file) == key }
     }
 
@@ -71,7 +75,7 @@ struct LessonLibrary {
     func listing(progress: LessonProgress, width: Int?) -> [String] {
         guard !lessons.isEmpty else { return ["no lessons in \(directory)"] }
         let rows = lessons.enumerated().map { number, lesson in
-            ["\(number + 1)", lesson.id, lesson.title, lesson.level, "\(lesson.minutes)", progress.text(for: lesson)]
+            [fileStem(lesson.file).prefix(while: \.isNumber).isEmpty ? "\(number + 1)" : String(Int(fileStem(lesson.file).prefix(while: \.isNumber)) ?? number + 1), lesson.id, lesson.title, lesson.level, "\(lesson.minutes)", progress.text(for: lesson)]
         }
         return TextTable.render(header: ["#", "id", "title", "level", "min", "progress"], rows: rows, width: width)
             + ["", "lesson N (or its id) starts one; tokenlab lesson N --auto plays it through"]

@@ -151,7 +151,10 @@ public final class Session {
             result.effect = .lesson(control)
         case .expect(let expectation, let text):
             let verdict: ExpectationVerdict
-            do { verdict = try check(expectation, text: text) } catch { return CommandResult(error: error) }
+            do { verdict = try check(expectation, text: text) } catch {
+                let reason = error.message.hasPrefix("expect: ") ? String(error.message.dropFirst("expect: ".count)) : error.message
+                return CommandResult(error: CommandError("expect \(text): \(reason)"))
+            }
             guard verdict.holds else { return CommandResult(error: CommandError("expect \(text): the world shows \(verdict.shows)")) }
             result.output = [verdict.line]
         case .show(let format, let path):

@@ -63,7 +63,9 @@ public enum Expectation: Equatable, Sendable {
             }
             return .lastResponse(party: party, status: status, code: rest.count == 2 ? rest[1] : nil)
         case "time":
-            guard words.count == 2, let time = parseClock(words[1]) else { throw bad("'time' takes a clock time like 00:15:00") }
+            guard (2...3).contains(words.count), let time = parseClock(words.dropFirst().joined(separator: " ")) else {
+                throw bad("'time' takes a clock time like 00:15:00 or 7d 00:00:00")
+            }
             return .time(time)
         case "report":
             guard words.count >= 3, let number = Int(words[1]), number >= 1 else { throw bad("'report' takes an entry number and a fact") }
@@ -73,8 +75,8 @@ public enum Expectation: Equatable, Sendable {
             case ("open", 1): return .report(number: number, fact: .open)
             case ("used", 1): return .report(number: number, fact: .used)
             case ("unused", 1): return .report(number: number, fact: .unused)
-            case ("until", 2):
-                guard let time = parseClock(rest[1]) else { throw bad("'until' takes a clock time like 01:00:00") }
+            case ("until", 2...3):
+                guard let time = parseClock(rest.dropFirst().joined(separator: " ")) else { throw bad("'until' takes a clock time like 01:00:00 or 30d 00:00:00.060") }
                 return .report(number: number, fact: .until(time))
             case ("stopped-by", 2...): return .report(number: number, fact: .stoppedBy(rest.dropFirst().joined(separator: " ")))
             case ("role", 2): return .report(number: number, fact: .role(rest[1]))

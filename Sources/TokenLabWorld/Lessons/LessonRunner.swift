@@ -39,13 +39,18 @@ public final class LessonRunner {
     }
 
     public func start() -> [OutputItem] {
-        [.text("lesson \(lesson.id): \(lesson.title)  (\(lesson.level), about \(lesson.minutes) min; seed \(lesson.seed), policy \(lesson.preset))"),
-         .text("Enter runs the next command (or type it); next, back, hint, check, solution; lesson quit leaves")] + present()
+        [.text("lesson \(lesson.id): \(lesson.title)"),
+         .text("\(lesson.level), about \(lesson.minutes) min; seed \(lesson.seed), policy \(lesson.preset)"),
+         .text("Enter runs the next command; also next, back, hint, check, solution, lesson quit")] + present()
     }
 
     /// The current step's prose, then what it waits for.
     func present() -> [OutputItem] {
-        var items: [OutputItem] = [.text("")] + LessonProse.render(step.prose).map(OutputItem.text)
+        // Prose wraps flush left (not with the hanging indent of event lines).
+        let prose = LessonProse.render(step.prose).flatMap { line in
+            session.tableWidth.map { width in line.isEmpty ? [""] : TextWrap.words(line, width: width) } ?? [line]
+        }
+        var items: [OutputItem] = [.text("")] + prose.map(OutputItem.text)
         if let exercise = step.exercise {
             items += [.text("exercise: \(exercise.title)"), .text("goal: \(exercise.goal)"),
                       .text("(type commands to reach it; check grades it; hint, solution, or next to skip)")]
