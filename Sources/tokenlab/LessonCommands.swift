@@ -39,7 +39,7 @@ struct LessonCommand: ParsableCommand {
         let library: LessonLibrary
         do { library = try LessonLibrary.load(directory) } catch { throw Files.fail("tokenlab: \(error.reason)") }
         guard let lesson = library.find(id) else {
-            let broken = library.errors.first { library.fileStem($0.file) == id }
+            let broken = library.problem(for: id)
             throw Files.fail(broken?.description ?? "tokenlab: " + library.unknown(id))
         }
         let runner: LessonRunner

@@ -55,11 +55,20 @@ struct LessonLibrary {
     /// By id, by file name (without .md), or by its number in the course.
     func find(_ key: String) -> Lesson? {
         // A number is the file's own (07-….md is lesson 7), else a place in the list.
+        if problem(for: key) != nil { return nil }
         if let number = Int(key) {
             if let lesson = lessons.first(where: { Int(fileStem($0.file).prefix(while: \.isNumber)) == number }) { return lesson }
             if number >= 1, number <= lessons.count { return lessons[number - 1] }
         }
         return lessons.first { $0.id == key || fileStem($0.file) == key }
+    }
+
+    /// The load error of the file `key` names (by number or file name), if it is broken.
+    func problem(for key: String) -> LessonError? {
+        errors.first { error in
+            let stem = fileStem(error.file)
+            return stem == key || Int(key).map { Int(stem.prefix(while: \.isNumber)) == $0 } == true
+        }
     }
 
     func fileStem(_ path: String) -> String {

@@ -59,7 +59,7 @@ final class Shell {
             return false
         }
         guard let lesson = library.find(key) else {
-            let broken = library.errors.first { library.fileStem($0.file) == key }
+            let broken = library.problem(for: key)
             report(broken?.description ?? library.unknown(key), source: source)
             return false
         }

@@ -28,6 +28,9 @@ import Testing
         let s = try session(["login alice", "advance until alice.access expires", "refresh alice", "refresh alice rt1"])
         #expect(failure(s, "expect rt1 revoked") == nil)
         #expect(failure(s, "expect at1 expired") == nil)
+        #expect(failure(s, "expect at1 refused") == nil, "expired is one way of being refused")
+        #expect(failure(s, "expect at2 refused") == "expect at2 refused: the world shows at2 is valid (family revoked)" || failure(s, "expect at2 refused") == nil)
+        #expect(failure(s, "expect rt2 refused") == "expect rt2 refused: the world shows rt2 is revoked", "refused names access tokens and forgeries")
         #expect(failure(s, "expect fam1 revoked") == nil)
         #expect(failure(s, "expect rt2 valid") == "expect rt2 valid: the world shows rt2 is revoked")
         #expect(failure(s, "expect fam1 active")?.hasPrefix("expect fam1 active: the world shows fam1 revoked at 00:15:00") == true)
@@ -51,6 +54,8 @@ import Testing
         #expect(failure(s, "expect report 1 stopped-by rotation") == nil)
         #expect(failure(s, "expect report 1 unused") == nil)
         #expect(failure(s, "expect report 2 used") == "expect report 2 used: the world shows the report has 1 entry")
+        #expect(failure(s, "expect report rt1 stopped-by rotation") == nil)
+        #expect(failure(s, "expect report at1 used") == "expect report at1 used: the world shows no report entry starts with at1")
         #expect(failure(s, "expect report 1 role admin") == "expect report 1 role admin: the world shows report 1: highest role none")
     }
 
@@ -77,11 +82,11 @@ import Testing
     }
 
     @Test func aMalformedExpectationSaysHowToWriteIt() {
-        for line in ["expect", "expect last two hundred", "expect time noon", "expect report one used", "expect attack no-such stopped",
+        for line in ["expect", "expect last two hundred", "expect time noon", "expect report 0 used", "expect attack no-such stopped",
                      "expect usage alice every 10m", "expect rt1 purple"] {
             #expect(throws: CommandError.self, "\(line)") { _ = try CommandParser.parse(line) }
         }
-        #expect(throws: CommandError("expect: 'time' takes a clock time like 00:15:00; usage: \(Expectation.usage)")) {
+        #expect(throws: CommandError("expect: 'time' takes a clock time like 00:15:00 or 7d 00:00:00; usage: \(Expectation.usage)")) {
             _ = try CommandParser.parse("expect time noon")
         }
     }
@@ -117,5 +122,18 @@ import Testing
         var second: [String] = []
         again.autoplay { second += $0.error.map { ["error: \($0.message)"] } ?? $0.output }
         #expect(first == second, "\(file) played twice printed different lines")
+    }
+}
+
+/// A token mallory chooses is the one presented: a refusal is hers to see,
+/// not papered over by her client refreshing and retrying with another.
+@Suite struct ChosenTokenTests {
+    @Test func aRefusedChosenTokenIsNotRetriedWithHerOwn() throws {
+        let s = try Session(seed: 1, preset: "baseline")
+        for line in ["signup mallory", "login mallory", "forge edit mallory role=admin scope+=admin", "as mallory call GET /admin with ft1"] {
+            #expect(s.execute(line).error == nil, "\(line)")
+        }
+        #expect(s.execute("expect last mallory 401 invalid_token").error == nil)
+        #expect(!s.world.events.contains { $0.action.hasPrefix("POST /token refresh_token") }, "no refresh after the refusal")
     }
 }

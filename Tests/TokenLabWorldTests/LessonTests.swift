@@ -170,6 +170,9 @@ import Testing
 
         let wrong = try play(demo(replacing: 14, with: "expect alice holds rt2"))
         #expect(wrong.failures.map(\.description) == ["Lessons/x.md:14: expect alice holds rt2: no token 'rt2' in this world (tokens lists them)"])
+        // A block of checks alone is checked too, as the learner moves on.
+        let checksAlone = try play(demo(replacing: 13, with: "expect bob holds at1"))
+        #expect(checksAlone.failures.map(\.description) == ["Lessons/x.md:13: expect bob holds at1: no token 'at1' in this world (tokens lists them)"])
         let unsolved = try play(demo(replacing: 30, with: "advance 1m"))
         #expect(unsolved.failures.map(\.description) == ["Lessons/x.md:36: expected at1 expired; the world shows at1 is valid"])
     }

@@ -36,6 +36,9 @@ import Testing
         let listing = try cli.tokenlab(["lessons", "--lessons", copy.path], environment: ["XDG_STATE_HOME": copy.path, "COLUMNS": "80"])
         #expect(listing.status == 1 && listing.stderr.hasPrefix("\(file.path):\(line): "))
         #expect(!listing.stdout.contains("access-and-refresh"))
+        // Asking for the broken lesson by its number names its problem, not another lesson.
+        let byNumber = try cli.tokenlab(["lesson", "1", "--auto", "--lessons", copy.path])
+        #expect(byNumber.status == 1 && byNumber.stderr.hasPrefix("\(file.path):\(line): "), "\(byNumber.stderr)")
 
         // A file that parses but whose check does not hold is named by that check's line.
         try Self.lessonText.replacingOccurrences(of: "expect at1 expired", with: "expect at1 revoked")

@@ -15,7 +15,7 @@ public enum Expectation: Equatable, Sendable {
     /// `expect time CLOCK`: the virtual time now.
     case time(VirtualTime)
     /// `expect report N FACT`: what `report` concluded for its N-th entry.
-    case report(number: Int, fact: ReportFact)
+    case report(entry: ReportEntry, fact: ReportFact)
     /// `expect output TEXT`: the previous command printed TEXT.
     case output(String)
     /// `expect attack NAME FACT`: the catalog attack, run on alice in a fresh
@@ -24,6 +24,12 @@ public enum Expectation: Equatable, Sendable {
     /// `expect usage USER every DURATION for DURATION`: USER, using the app
     /// that often for that long under the policy in force now, is never logged out.
     case usage(user: String, every: Duration, span: Duration)
+
+    /// A report entry by its number, or by the stolen or forged token it starts with.
+    public enum ReportEntry: Equatable, Sendable {
+        case number(Int)
+        case token(String)
+    }
 
     public enum ReportFact: Equatable, Sendable {
         case stopped, open, used, unused
@@ -45,9 +51,10 @@ public enum Expectation: Equatable, Sendable {
         case victimUnharmed
     }
 
-    public static let usage = "expect last [PARTY] STATUS [CODE] | expect TOKEN STATE | expect PARTY holds|lacks TOKEN | expect PARTY holds nothing | expect famN revoked|active | expect time CLOCK | expect report N stopped|open|used|unused|until CLOCK|stopped-by LABEL|role ROLE | expect output TEXT | expect attack NAME stopped|gets-nothing|window-at-most DURATION|role-at-most ROLE|victim-unharmed | expect usage USER every DURATION for DURATION"
+    public static let usage = "expect last [PARTY] STATUS [CODE] | expect TOKEN STATE | expect PARTY holds|lacks TOKEN | expect PARTY holds nothing | expect famN revoked|active | expect time CLOCK | expect report N|TOKEN stopped|open|used|unused|until CLOCK|stopped-by LABEL|role ROLE | expect output TEXT | expect attack NAME stopped|gets-nothing|window-at-most DURATION|role-at-most ROLE|victim-unharmed | expect usage USER every DURATION for DURATION"
 
-    static let tokenStates = ["valid", "expired", "revoked", "rotated", "unused", "used", "inactive", "invalid_token"]
+    /// `refused`: any state in which the API would refuse it (an access token or a forgery).
+    static let tokenStates = ["valid", "expired", "revoked", "rotated", "unused", "used", "inactive", "refused"]
 
     /// The words after `expect`.
     static func parse(_ words: [String], line: String) throws(CommandError) -> Expectation {
@@ -68,18 +75,25 @@ public enum Expectation: Equatable, Sendable {
             }
             return .time(time)
         case "report":
-            guard words.count >= 3, let number = Int(words[1]), number >= 1 else { throw bad("'report' takes an entry number and a fact") }
+            guard words.count >= 3 else { throw bad("'report' takes an entry (its number, or the token it starts with) and a fact") }
+            let entry: ReportEntry
+            if let number = Int(words[1]) {
+                guard number >= 1 else { throw bad("report entries count from 1") }
+                entry = .number(number)
+            } else {
+                entry = .token(words[1])
+            }
             let rest = Array(words.dropFirst(2))
             switch (rest[0], rest.count) {
-            case ("stopped", 1): return .report(number: number, fact: .stopped)
-            case ("open", 1): return .report(number: number, fact: .open)
-            case ("used", 1): return .report(number: number, fact: .used)
-            case ("unused", 1): return .report(number: number, fact: .unused)
+            case ("stopped", 1): return .report(entry: entry, fact: .stopped)
+            case ("open", 1): return .report(entry: entry, fact: .open)
+            case ("used", 1): return .report(entry: entry, fact: .used)
+            case ("unused", 1): return .report(entry: entry, fact: .unused)
             case ("until", 2...3):
                 guard let time = parseClock(rest.dropFirst().joined(separator: " ")) else { throw bad("'until' takes a clock time like 01:00:00 or 30d 00:00:00.060") }
-                return .report(number: number, fact: .until(time))
-            case ("stopped-by", 2...): return .report(number: number, fact: .stoppedBy(rest.dropFirst().joined(separator: " ")))
-            case ("role", 2): return .report(number: number, fact: .role(rest[1]))
+                return .report(entry: entry, fact: .until(time))
+            case ("stopped-by", 2...): return .report(entry: entry, fact: .stoppedBy(rest.dropFirst().joined(separator: " ")))
+            case ("role", 2): return .report(entry: entry, fact: .role(rest[1]))
             default: throw bad("unknown report fact '\(rest.joined(separator: " "))'")
             }
         case "output":

@@ -110,7 +110,7 @@ public final class LessonRunner {
         if step.exercise != nil, !solved.contains(stepIndex) {
             return [text("the exercise waits: try commands, then check (or hint, solution, next to skip)")]
         }
-        return advance()
+        return finishStep()
     }
 
     /// Runs the line the lesson waits for, then the checks and narration after it.
@@ -154,6 +154,16 @@ public final class LessonRunner {
         return results
     }
 
+    /// Checks and narration left in the step (a block of checks alone, or
+    /// ones after its last command), then the next step.
+    func finishStep() -> [CommandResult] {
+        guard step.exercise == nil, queued.isEmpty, lineIndex < step.lines.count else { return advance() }
+        var rest = Array(step.lines[lineIndex...])
+        let results = runFollowing(&rest)
+        lineIndex = step.lines.count - rest.count
+        return results + advance()
+    }
+
     func advance() -> [CommandResult] {
         guard stepIndex + 1 < lesson.steps.count else {
             isFinished = true
@@ -179,7 +189,7 @@ public final class LessonRunner {
             // `run` moved on by itself once the block was done.
             if pendingLine == nil { return results }
         }
-        return results + advance()
+        return results + finishStep()
     }
 
     func back() -> [CommandResult] {
@@ -270,7 +280,7 @@ public final class LessonRunner {
             }
             let before = (stepIndex, lineIndex)
             let pending = pendingLine
-            let results = pending == nil ? advance() : enter()
+            let results = pending == nil ? finishStep() : enter()
             for result in results { emit(result) }
             if let error = results.first(where: { $0.error != nil })?.error, before == (stepIndex, lineIndex) {
                 // The lesson's own command failed: note it and go on.

@@ -32,7 +32,8 @@ extension World {
             guard let entry = ledger.entry(id: token) else { throw CommandError("expect: no token '\(token)' in this world (tokens lists them)") }
             let now = self.state(of: entry)
             let first = now.split(separator: " ").first.map(String.init) ?? now
-            return ExpectationVerdict(holds: first == state, expected: text, shows: "\(token) is \(now)")
+            let refused = (entry.kind == .access || entry.kind == .forged) && first != "valid"
+            return ExpectationVerdict(holds: first == state || state == "refused" && refused, expected: text, shows: "\(token) is \(now)")
         case .holds(let party, let token, let negated):
             let index = try clientIndex(party)
             let held = ledger.entries.filter { holders(of: $0.value).split(separator: ",").contains { $0.trimmingCharacters(" ") == clients[index].name } }.map(\.id)
@@ -48,10 +49,19 @@ extension World {
             return ExpectationVerdict(holds: auth.familyIsRevoked(number - 1) == revoked, expected: text, shows: state)
         case .time(let time):
             return ExpectationVerdict(holds: now == time, expected: text, shows: "the time is \(now.clockText)")
-        case .report(let number, let fact):
+        case .report(let entry, let fact):
             let outcomes = attackOutcomes()
-            guard number <= outcomes.count else {
-                return ExpectationVerdict(holds: false, expected: text, shows: "the report has \(outcomes.count) entr\(outcomes.count == 1 ? "y" : "ies")")
+            let found: Int?
+            switch entry {
+            case .number(let number): found = number <= outcomes.count ? number : nil
+            case .token(let token): found = outcomes.firstIndex { $0.origin.hasPrefix(token + " ") }.map { $0 + 1 }
+            }
+            guard let number = found else {
+                let shows = switch entry {
+                case .number: "the report has \(outcomes.count) entr\(outcomes.count == 1 ? "y" : "ies")"
+                case .token(let token): "no report entry starts with \(token)"
+                }
+                return ExpectationVerdict(holds: false, expected: text, shows: shows)
             }
             let outcome = outcomes[number - 1]
             let holds: Bool
