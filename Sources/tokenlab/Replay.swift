@@ -36,7 +36,11 @@ struct Replay: ParsableCommand {
             do { session = try Session() } catch { throw Files.fail("tokenlab: \(error.message)") }
             let opening = session.startStepping(bytes: bytes, name: trace)
             if let error = opening.error { throw Files.fail(error.message) }
-            return try Repl.parse([]).serve(session, opening: opening)
+            // The opening lines stand in for the REPL's banner.
+            let shell = Shell(session: session, lessonsDirectory: LessonLibrary.directory(nil))
+            shell.show(opening, source: nil)
+            if !Repl.serve(shell, banner: false) { throw ExitCode.failure }
+            return
         }
         let replay: TraceReplay
         do { replay = try TraceReplay.run(bytes: bytes, name: trace, narrates: !quiet) } catch { throw Files.fail(error.message) }

@@ -125,22 +125,49 @@ import Testing
         try screen.wait(for: "the line from the last session") { _ in screen.promptLine.hasSuffix("> lgoin bob") }
     }
 
+    @Test func aLearnerWalksALessonStepHintFailedCheckAndSolution() throws {
+        let screen = try Screen()
+        defer { screen.stop() }
+        try screen.start("lesson 1 --lessons \(LessonCommandTests.lessons.path)")
+        try screen.wait(for: "next: login alice")
+        #expect(screen.promptLine.contains("[access-and-refresh 1/"))
+
+        // Tab completes the command the lesson waits for; Enter runs it.
+        try screen.type("lo", "Tab")
+        try screen.wait(for: "the completed command") { _ in screen.promptLine.hasSuffix("> login") }
+        try screen.type("C-u", "Enter")
+        try screen.wait(for: "✓ alice holds rt1")
+        try screen.type("Enter")
+        try screen.wait(for: "exercise:")
+
+        // A hint, a check that fails, then the goal reached by hand.
+        try screen.type("hint", "Enter")
+        try screen.wait(for: "hint 1 of")
+        try screen.type("check", "Enter")
+        try screen.wait(for: "not yet: 0 of 1 parts hold")
+        try screen.type("advance until alice.access expires", "Enter")
+        try screen.wait(for: "at1 expired")
+        try screen.type("check", "Enter")
+        try screen.wait(for: "solved: every part of the goal holds")
+        try screen.wait(for: "the last step in the prompt") { _ in screen.promptLine.contains("[access-and-refresh 4/4]") }
+    }
+
     @Test func steppingThroughATraceWithEnterBackAndGoto() throws {
         let screen = try Screen()
         defer { screen.stop() }
         try screen.start("replay \(ReadmeTests.root.path)/Traces/stolen-refresh.jsonl --step")
-        try screen.wait(for: "the step in the prompt") { _ in screen.promptLine.hasPrefix("tokenlab step 0/11 00:00:00>") }
+        try screen.wait(for: "the step in the prompt") { _ in screen.promptLine.hasPrefix("tokenlab[step 0/11] 00:00:00>") }
 
         // Enter on an empty line runs the next step, narration first.
         try screen.type("Enter")
         try screen.wait(for: "step 1/11  > set preset rotation")
-        try screen.wait(for: "the next step in the prompt") { _ in screen.promptLine.hasPrefix("tokenlab step 1/11 ") }
+        try screen.wait(for: "the next step in the prompt") { _ in screen.promptLine.hasPrefix("tokenlab[step 1/11] ") }
         try screen.type("goto 6", "Enter")
         try screen.wait(for: "at step 6/11")
         try screen.type("Enter")
         try screen.wait(for: "reuse, family fam1 revoked; no new tokens")
         try screen.type("back", "Enter")
-        try screen.wait(for: "back to step 6") { _ in screen.promptLine.hasPrefix("tokenlab step 6/11 00:16:00>") }
+        try screen.wait(for: "back to step 6") { _ in screen.promptLine.hasPrefix("tokenlab[step 6/11] 00:16:00>") }
 
         // Looking keeps stepping; changing the world leaves it.
         try screen.type("wallet mallory", "Enter")

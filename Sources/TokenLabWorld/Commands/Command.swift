@@ -58,13 +58,25 @@ public enum Command: Equatable, Sendable {
     case save(path: String)
     case load(path: String)
     case quit
-    // Stepping through a trace (Session+Stepping)
+    // Stepping through a trace (Session+Stepping); `back` is `.lesson(.back)`,
+    // which goes back a step of whichever is in progress.
     case replay(path: String)
     case step
-    case back
     case goto(StepTarget)
     /// `run`: the rest of the trace being stepped through.
     case runToEnd
+    /// A check on the world; `text` is the expectation as written.
+    case expect(Expectation, text: String)
+    /// Lessons: list, start, and move through one (the front end runs them).
+    case lesson(LessonControl)
+}
+
+/// What a learner asks of the lesson in progress.
+public enum LessonControl: Equatable, Sendable {
+    case list
+    case start(String)
+    case quit
+    case next, back, hint, check, solution
 }
 
 /// Where `goto` goes: a step number, or the last step at or before a virtual time.
@@ -87,7 +99,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .replay, .step, .back, .goto, .runToEnd:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd:
             false
         }
     }
@@ -95,7 +107,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .replay, .step, .back, .goto, .runToEnd: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd: true
         default: false
         }
     }
@@ -201,6 +213,24 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "show", usage: "show [text|mermaid|markdown|json] [FILE]",
                     summary: "this session's trace as text, a Mermaid sequence diagram, a Markdown handout or JSON; written to FILE if given",
                     example: "show mermaid", rule: nil),
+        CommandSpec(name: "expect", usage: "expect CHECK (help expect lists the checks)",
+                    summary: "check the world: the last response, a token's state, who holds what, a family, the time, the report, or a defence story",
+                    example: "expect last 200", rule: nil),
+        CommandSpec(name: "lessons", usage: "lessons", summary: "the course: every lesson with your progress",
+                    example: "lessons", rule: nil),
+        CommandSpec(name: "lesson", usage: "lesson ID|NUMBER | lesson quit",
+                    summary: "start a lesson (a fresh world with its seed and policy); Enter runs its next command; lesson quit leaves it",
+                    example: "lesson 1", rule: nil),
+        CommandSpec(name: "next", usage: "next", summary: "in a lesson: run the rest of this step's commands, or go on to the next step",
+                    example: "next", rule: nil),
+        CommandSpec(name: "back", usage: "back",
+                    summary: "in a lesson: back to the start of this step (or, at its start, the previous one); stepping through a trace: the world as of the step before",
+                    example: "back", rule: nil),
+        CommandSpec(name: "hint", usage: "hint", summary: "in a lesson's exercise: the next hint", example: "hint", rule: nil),
+        CommandSpec(name: "check", usage: "check", summary: "in a lesson: check the exercise's goal (or this step's expectations) against your world",
+                    example: "check", rule: nil),
+        CommandSpec(name: "solution", usage: "solution", summary: "in a lesson's exercise: show the solution; Enter then runs it line by line",
+                    example: "solution", rule: nil),
         CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (from the nearest checkpoint, replaying what followed it)",
                     example: "undo", rule: nil),
         CommandSpec(name: "reset", usage: "reset", summary: "a fresh world with the same seed and starting policy",
@@ -218,8 +248,6 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "step", usage: "step",
                     summary: "while stepping: run the trace's next input line and say what each event means for the tokens (Enter does too)",
                     example: "step", rule: nil),
-        CommandSpec(name: "back", usage: "back", summary: "while stepping: the world as of the step before (from the nearest checkpoint)",
-                    example: "back", rule: nil),
         CommandSpec(name: "goto", usage: "goto N | goto HH:MM:SS",
                     summary: "while stepping: the world as of step N (0 is the start), or of the last step at or before that virtual time",
                     example: "goto 2", rule: nil),

@@ -116,9 +116,17 @@ public enum CommandParser {
         case ("save", 1): return .save(path: args[0])
         case ("load", 1): return .load(path: args[0])
         case ("quit", 0), ("exit", 0): return .quit
+        case ("expect", 1...): return .expect(try Expectation.parse(args, line: line), text: args.joined(separator: " "))
+        case ("lessons", 0): return .lesson(.list)
+        case ("lesson", 1) where args[0] == "quit": return .lesson(.quit)
+        case ("lesson", 1): return .lesson(.start(args[0]))
+        case ("next", 0): return .lesson(.next)
+        case ("back", 0): return .lesson(.back)
+        case ("hint", 0): return .lesson(.hint)
+        case ("check", 0): return .lesson(.check)
+        case ("solution", 0): return .lesson(.solution)
         case ("replay", 1): return .replay(path: args[0])
         case ("step", 0): return .step
-        case ("back", 0): return .back
         case ("goto", 1...2):
             guard let target = stepTarget(args) else {
                 throw CommandError("goto: '\(args.joined(separator: " "))' is not a step number or a time like 00:15:00; usage: \(spec.usage)")

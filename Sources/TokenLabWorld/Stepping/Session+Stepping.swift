@@ -70,6 +70,9 @@ extension Session {
         switch command {
         case .undo:
             return CommandResult(error: CommandError("undo: while stepping, back goes back a step"))
+        case .lesson(.back):
+            // One `back` for lessons and traces: here it is the trace's.
+            return performStepping(command)
         case .reset, .seed, .load:
             let notice = leaveStepping()
             var result = executeLine(line)
@@ -79,7 +82,9 @@ extension Session {
             return executeLine(line)
         case _ where !command.changesWorld:
             // Looking at the world as of this step: no log line, no trace record.
-            return interpreter.execute(line)
+            let result = interpreter.execute(line)
+            if result.error == nil { lastOutput = result.output }
+            return result
         default:
             let position = stepping.map { "\($0.position)/\($0.total)" } ?? ""
             var result = executeLine(line)
@@ -123,7 +128,7 @@ extension Session {
                 }
             }
             return combined
-        case .back:
+        case .lesson(.back):
             guard stepper.position > 0 else {
                 return CommandResult(error: CommandError("back: at the start (step 0/\(stepper.total)); step runs the first line"))
             }
@@ -228,7 +233,7 @@ extension Session {
     private static func name(of command: Command) -> String {
         switch command {
         case .step: "step"
-        case .back: "back"
+        case .lesson(.back): "back"
         case .goto: "goto"
         case .runToEnd: "run"
         default: "replay"
