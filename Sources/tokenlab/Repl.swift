@@ -19,6 +19,7 @@ struct Repl: ParsableCommand {
         let session: Session
         do { session = try Session(seed: seed, preset: policy) } catch { throw Files.fail("tokenlab: \(error.message)") }
         session.colors = Terminal.wantsColor
+        session.theme = Terminal.theme
         session.width = Terminal.width
         // Tables and lines fit the terminal (or COLUMNS); piped output without COLUMNS keeps its natural width.
         fitWidth = Terminal.fitWidth
@@ -104,9 +105,9 @@ struct Repl: ParsableCommand {
         for item in result.items {
             // A line that fits keeps its colours; a longer one is wrapped as
             // plain text (escape codes must never count as columns).
-            guard let fitWidth, item.text.count > fitWidth else { print(EventStyle.line(for: item, colors: session.colors)); continue }
+            guard let fitWidth, item.text.count > fitWidth else { print(EventStyle.line(for: item, colors: session.colors, theme: session.theme)); continue }
             for piece in TextWrap.fitted(item.text, width: fitWidth) {
-                print(item.isNote ? EventStyle.narration(piece, colors: session.colors) : piece)
+                print(item.isNote ? EventStyle.narration(piece, colors: session.colors, theme: session.theme) : piece)
             }
         }
         if result.effect == nil { fflush(nil) }

@@ -50,6 +50,8 @@ public enum Command: Equatable, Sendable {
     case timeline
     /// The session's trace as text, Mermaid, Markdown or JSON; to a file with `path`.
     case show(format: TraceView.Format, path: String?)
+    /// How colour is used on this terminal (nil: say which theme is in use).
+    case theme(Theme?)
     // The session around the world
     case undo
     case reset
@@ -74,7 +76,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit, .show:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .theme:
             false
         }
     }
@@ -82,7 +84,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .theme: true
         default: false
         }
     }
@@ -185,9 +187,12 @@ public struct CommandSpec: Sendable {
                     example: "diagram 8", rule: nil),
         CommandSpec(name: "timeline", usage: "timeline", summary: "each token's validity as a bar over virtual time",
                     example: "timeline", rule: nil),
-        CommandSpec(name: "show", usage: "show [text|mermaid|markdown|json] [FILE]",
-                    summary: "this session's trace as text, a Mermaid sequence diagram, a Markdown handout or JSON; written to FILE if given",
+        CommandSpec(name: "show", usage: "show [text|diagram|mermaid|markdown|html|json] [FILE]",
+                    summary: "this session's trace as text, a terminal or Mermaid sequence diagram, a Markdown handout, one self-contained HTML page or JSON; written to FILE if given",
                     example: "show mermaid", rule: nil),
+        CommandSpec(name: "theme", usage: "theme [default|contrast|plain]",
+                    summary: "how colour is used on this terminal: contrast for a projector (nothing dim, no dark blue), plain for none",
+                    example: "theme contrast", rule: nil),
         CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (from the nearest checkpoint, replaying what followed it)",
                     example: "undo", rule: nil),
         CommandSpec(name: "reset", usage: "reset", summary: "a fresh world with the same seed and starting policy",

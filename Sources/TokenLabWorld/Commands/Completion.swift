@@ -72,6 +72,9 @@ public enum Completion {
         case ("attack", 1): return world.userNames
         case ("help", 0): return CommandSpec.all.map(\.name)
         case ("save", 0), ("load", 0): return nil
+        case ("show", 0): return TraceView.Format.allCases.map(\.rawValue)
+        case ("show", 1): return nil
+        case ("theme", 0): return Theme.allCases.map(\.rawValue)
         default: return []
         }
     }
