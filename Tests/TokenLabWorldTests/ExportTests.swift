@@ -80,7 +80,8 @@ import TokenLabTokens
         let page = view.render(as: .html).joined(separator: "\n")
         let (_, data) = try Self.code(of: page)
         #expect(!data.contains("<") && !data.contains(">") && !data.contains("&"))
-        #expect(HTMLPage.scriptSafe("[\"a\u{2028}b</script>\"]") == #"["a\u2028b\u003c/script\u003e"]"#, "JavaScript's old line ends are escaped too")
+        #expect(HTMLPage.scriptSafe("[\"a\u{2028}b</script>\u{2029}é€\"]") == #"["a\u2028b\u003c/script\u003e\u2029é€"]"#,
+                "JavaScript's old line ends are escaped too, other characters kept")
         let json = try JSONValue.parse(data)
         guard case .array(let steps)? = json["steps"] else { Issue.record("steps"); return }
         #expect(steps[1]["text"]?.stringValue == hostile, "the escapes mean the same characters")
@@ -98,8 +99,13 @@ import TokenLabTokens
         #expect(tokens.first?["id"]?.stringValue == "c1" && tokens.contains { $0["id"]?.stringValue == "rt1" })
         let rt1 = try #require(tokens.firstIndex { $0["id"]?.stringValue == "rt1" })
         #expect(states.first == .array([]), "nothing minted at step 0")
-        guard case .array(let last)? = states.last, case .array(let holders)? = wallets.last else { Issue.record("per-step arrays"); return }
+        // null: as the step before.
+        func latest(_ list: [JSONValue]) -> JSONValue? { list.last { $0 != .null } }
+        #expect(states.count == wallets.count && states[states.count - 1] == .null, "report changes nothing: the page looks back")
+        guard case .array(let last)? = latest(states), case .array(let holders)? = latest(wallets) else { Issue.record("per-step arrays"); return }
         #expect(last[rt1].stringValue == "revoked", "rt1's family was revoked by the end")
         #expect(holders.contains { $0["party"]?.stringValue == "mallory" }, "mallory holds what she stole")
+        guard case .array(let afterLogin) = wallets[4] else { Issue.record("step 4 (login alice) changed the wallets"); return }
+        #expect(afterLogin.map { $0["party"]?.stringValue } == ["alice"], "after her login alice holds her tokens: \(afterLogin)")
     }
 }

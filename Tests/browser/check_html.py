@@ -159,6 +159,24 @@ def hostile_trace(tokenlab, directory):
     return trace
 
 
+def canary(driver, page, trace):
+    """The check must be able to fail: a copy of a good page that loads one
+    image from the network has to be caught."""
+    with open(page, encoding="utf-8") as handle:
+        html = handle.read()
+    tampered = page[:-len(".html")] + "-canary.html"
+    with open(tampered, "w", encoding="utf-8") as handle:
+        handle.write(html.replace("</body>", '<img src="http://127.0.0.1:9/canary.png" alt=""></body>'))
+    before = len(failures)
+    check_page(driver, tampered, trace, None)
+    caught = [f for f in failures[before:] if "network" in f or "resources" in f or "'src='" in f]
+    del failures[before:]
+    if not caught:
+        fail(tampered, "a page that fetches an image passed the check: the check cannot fail")
+    else:
+        print(f"ok the check catches a page that fetches from the network ({len(caught)} findings)")
+
+
 def main():
     arguments = sys.argv[1:]
     screenshots = None
@@ -185,6 +203,8 @@ def main():
                 fail(page, "narration ran as script")
             checked += 1
             print(f"ok {os.path.basename(page)}: {steps} steps")
+            if trace.endswith("stolen-refresh.jsonl"):
+                canary(driver, page, trace)
     finally:
         driver.quit()
         shutil.rmtree(work, ignore_errors=True)

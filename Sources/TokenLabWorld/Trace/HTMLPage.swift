@@ -42,19 +42,32 @@ enum HTMLPage {
     /// line separators JavaScript once treated as line ends. They can only
     /// occur inside JSON strings, where the escape means the same character.
     static func scriptSafe(_ json: String) -> String {
-        var out = ""
-        out.reserveCapacity(json.utf8.count)
-        for scalar in json.unicodeScalars {
-            switch scalar {
-            case "<": out += "\\u003c"
-            case ">": out += "\\u003e"
-            case "&": out += "\\u0026"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default: out.unicodeScalars.append(scalar)
+        var out: [UInt8] = []
+        out.reserveCapacity(json.utf8.count + json.utf8.count / 16)
+        var bytes = json.utf8.makeIterator()
+        // UTF-8 of U+2028 and U+2029: E2 80 A8, E2 80 A9.
+        var pending: [UInt8] = []
+        func escape(_ text: String) { out += Array(text.utf8) }
+        while let byte = bytes.next() {
+            if !pending.isEmpty {
+                pending.append(byte)
+                if pending.count == 2, byte != 0x80 { out += pending; pending = [] }
+                else if pending.count == 3 {
+                    if byte == 0xA8 { escape("\\u2028") } else if byte == 0xA9 { escape("\\u2029") } else { out += pending }
+                    pending = []
+                }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "<"): escape("\\u003c")
+            case UInt8(ascii: ">"): escape("\\u003e")
+            case UInt8(ascii: "&"): escape("\\u0026")
+            case 0xE2: pending = [byte]
+            default: out.append(byte)
             }
         }
-        return out
+        out += pending
+        return String(decoding: out, as: UTF8.self)
     }
 
     static let template = #"""
@@ -84,12 +97,15 @@ nav.controls button:focus-visible { outline: 4px solid #0050d0; outline-offset: 
 #now li { font-family: "DejaVu Sans Mono", Consolas, monospace; font-size: 0.95rem; overflow-wrap: anywhere; }
 .error { color: var(--bad); font-weight: 700; }
 .warning { border: 3px solid var(--bad); padding: 0.4rem 0.8rem; font-weight: 700; }
-#diagram-box { overflow-x: auto; border: 2px solid var(--ink); }
+#diagram-box { overflow: auto; max-height: 52vh; min-height: 12rem; border: 2px solid var(--ink); }
 #diagram svg { display: block; font-family: system-ui, Arial, sans-serif; }
 svg .party { font-size: 18px; font-weight: 700; fill: var(--ink); }
 svg .lifeline { stroke: var(--line); stroke-width: 2; stroke-dasharray: 6 5; }
 svg .clock { font-size: 14px; fill: #222; font-family: "DejaVu Sans Mono", Consolas, monospace; }
 svg .label { font-size: 16px; fill: var(--ink); }
+/* A white halo keeps text readable where it crosses a lifeline. */
+svg .label, svg .narration, svg .input, svg .clock { paint-order: stroke; stroke: var(--paper); stroke-width: 5px; stroke-linejoin: round; }
+svg .notebox + .label, svg .input { stroke: none; }
 svg .arrow { stroke: var(--ink); stroke-width: 2.5; fill: none; }
 svg .arrow.reply { stroke-dasharray: 8 5; }
 svg .arrow.theft, svg .arrow.relay { stroke: var(--attack); stroke-width: 4; }
@@ -121,7 +137,7 @@ tr.future { display: none; }
 @media print {
   body { font-size: 12pt; max-width: none; }
   nav.controls, .hint { display: none; }
-  #diagram-box { overflow: visible; border: none; }
+  #diagram-box { overflow: visible; max-height: none; border: none; }
   svg g.row.future { visibility: visible; }
   tr.future { display: table-row; }
   .print-only { display: block; }
@@ -134,10 +150,10 @@ tr.future { display: none; }
 <p id="about"></p>
 <p id="replay-warning" class="warning" hidden></p>
 <nav class="controls" aria-label="steps">
-<button id="first" type="button" title="first step (Home)">⏮ First</button>
+<button id="first" type="button" title="first step (Home)">« First</button>
 <button id="prev" type="button" title="previous step (←)">◀ Back</button>
 <button id="next" type="button" title="next step (→)">Next ▶</button>
-<button id="last" type="button" title="last step (End)">Last ⏭</button>
+<button id="last" type="button" title="last step (End)">Last »</button>
 <span id="counter" aria-live="polite">step 0 of 0</span>
 <span class="hint">← → Home End</span>
 </nav>
@@ -164,6 +180,8 @@ tr.future { display: none; }
     var max = Math.max(8, Math.floor(room / 8.6));
     return text.length > max ? text.slice(0, max - 1) + "…" : text;
   }
+  // States and wallets are null where nothing changed since the step before.
+  function at(list, step) { while (step > 0 && list[step] === null) step--; return list[step]; }
   function center(party) { return TIME + LANE * parties.indexOf(party) + LANE / 2; }
   var width = TIME + LANE * Math.max(parties.length, 1);
 
@@ -211,7 +229,9 @@ tr.future { display: none; }
           out.push('<polygon class="head" points="' + tip + "," + (y + 6) + " " + (tip - direction * 14) + "," + (y) + " " + (tip - direction * 14) + "," + (y + 12) + '"/>');
         }
         var label = (item.refused ? "✗ " : "") + (item.kind === "relay" ? "via the browser: " : "") + item.text;
-        out.push('<text class="label" x="' + ((x1 + x2) / 2) + '" y="' + (y - 2) + '" text-anchor="middle">' + esc(cut(label, Math.max(Math.abs(x2 - x1), LANE) - 10)) + "</text>");
+        // The row is the arrow's alone: its label may run past the arrow's ends, centred on it.
+        var middle = (x1 + x2) / 2, room = 2 * Math.min(middle - 4, width - middle) - 10;
+        out.push('<text class="label" x="' + middle + '" y="' + (y - 2) + '" text-anchor="middle">' + esc(cut(label, room)) + "</text>");
       }
       out.push("</g>");
     });
@@ -235,7 +255,7 @@ tr.future { display: none; }
   function showTokens(step) {
     var now = data.times[step];
     var end = Math.max(data.times[last], 1) * 1.05 + 1000;
-    var states = data.states[step];
+    var states = at(data.states, step);
     var rows = data.tokens.map(function (token, index) {
       if (index >= states.length) return '<tr class="future token"><td>' + esc(token.id) + "</td><td></td><td></td><td></td></tr>";
       var state = states[index];
@@ -251,7 +271,7 @@ tr.future { display: none; }
   }
 
   function showWallets(step) {
-    var holders = data.wallets[step];
+    var holders = at(data.wallets, step);
     document.getElementById("wallets").innerHTML = holders.length === 0 ? "<p>Nobody holds anything yet.</p>" :
       holders.map(function (holder) { return "<pre>" + esc(holder.lines.join("\n")) + "</pre>"; }).join("");
   }
@@ -275,7 +295,14 @@ tr.future { display: none; }
       rows[i].classList.toggle("current", rowStep === current);
       if (rowStep <= current) latest = rows[i];
     }
-    if (latest && latest.scrollIntoView && !printing) latest.scrollIntoView({ block: "nearest", inline: "nearest" });
+    // Scroll the diagram's own box (not the page) so the newest row is in view.
+    if (latest && !printing) {
+      var box = document.getElementById("diagram-box");
+      var index = Array.prototype.indexOf.call(rows, latest);
+      var bottom = TOP + ROW * (index + 1) + 8;
+      if (bottom > box.scrollTop + box.clientHeight) box.scrollTop = bottom - box.clientHeight;
+      if (bottom - ROW - TOP < box.scrollTop) box.scrollTop = Math.max(0, bottom - ROW - TOP);
+    }
     showTokens(current);
     showWallets(current);
     var now = data.times[current];

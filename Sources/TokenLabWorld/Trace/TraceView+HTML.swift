@@ -93,10 +93,13 @@ struct WorldAtEachStep {
     var times: [Int64] = []
     /// Every token minted: id, kind, owner, issued and expiry times.
     var tokens: [JSONValue] = []
-    /// For each step, each token's state then (tokens not yet minted: "").
+    /// For each step, each token's state then, or null when no state
+    /// changed since the step before (the page looks back).
     var states: [JSONValue] = []
-    /// For each step, each party that holds something, with `wallet`'s lines.
+    /// For each step, each party that holds something, with `wallet`'s
+    /// lines; null when the same as the step before.
     var wallets: [JSONValue] = []
+    private var lastStates: JSONValue = .null, lastWallets: JSONValue = .null
     /// Set when this tokenlab does not reproduce the recorded events.
     var difference: String?
 
@@ -115,11 +118,19 @@ struct WorldAtEachStep {
                 continue
             case .note(_, let text):
                 _ = session.execute(Narration.line(text))
+                unchanged()
+                continue
             case .input(_, let text, nil):
                 let result = session.execute(text)
                 if let error = result.error, difference == nil { difference = "'\(text)' now fails: \(error.message)" }
+                // A command that only looks (tokens, report, wallet) leaves the world as it was.
+                if (try? CommandParser.parse(text))??.changesWorld == false {
+                    unchanged()
+                    continue
+                }
             case .input:
-                break  // refused when recorded: a step that changed nothing
+                unchanged()  // refused when recorded: a step that changed nothing
+                continue
             }
             record(session.world)
         }
@@ -139,12 +150,23 @@ struct WorldAtEachStep {
                 JSONMember("issued", .int(entry.issuedAt.milliseconds)), JSONMember("expires", .int(entry.expiresAt.milliseconds)),
             ]))
         }
-        states.append(.array(entries.map { .string(world.state(of: $0)) }))
+        let state = JSONValue.array(entries.map { .string(world.state(of: $0)) })
+        states.append(state == lastStates ? .null : state)
+        lastStates = state
         var holders: [JSONValue] = []
         for client in world.clients {
-            guard let lines = try? world.walletLines(of: client.name), lines.count > 1 else { continue }
-            holders.append(.object([JSONMember("party", .string(client.name)), JSONMember("lines", .array(lines.map(JSONValue.string)))]))
+            guard let lines = try? world.walletLines(of: client.user), lines.count > 1 else { continue }
+            holders.append(.object([JSONMember("party", .string(client.user)), JSONMember("lines", .array(lines.map(JSONValue.string)))]))
         }
-        wallets.append(.array(holders))
+        let wallet = JSONValue.array(holders)
+        wallets.append(wallet == lastWallets ? .null : wallet)
+        lastWallets = wallet
+    }
+
+    /// A step after which the world is as it was: the same time, states and wallets.
+    private mutating func unchanged() {
+        times.append(times.last ?? 0)
+        states.append(.null)
+        wallets.append(.null)
     }
 }

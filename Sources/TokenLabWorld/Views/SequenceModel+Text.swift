@@ -32,9 +32,9 @@ extension SequenceModel {
                 lines += TextWrap.words("# " + text, width: width, indent: 2).map(paint.dim)
             case .input(let text, let refused):
                 guard inputs else { continue }
-                let line = paint.dim(entry.time.clockText) + " > " + text + (refused ? "  (refused)" : "")
-                lines += TextWrap.words(entry.time.clockText + " > " + text + (refused ? "  (refused)" : ""), width: width, indent: timeWidth + 2)
-                    .enumerated().map { $0.offset == 0 && paint.enabled ? line : $0.element }
+                let clock = entry.time.clockText
+                lines += TextWrap.words(clock + " > " + text + (refused ? "  (refused)" : ""), width: width, indent: timeWidth + 2)
+                    .enumerated().map { $0.offset == 0 ? paint.dim(clock) + $0.element.dropFirst(clock.count) : $0.element }
             case .note(let over, let text, let refused):
                 guard let i = parties.firstIndex(of: over) else { continue }
                 let room = max(8, lineWidth - timeWidth - 1)
