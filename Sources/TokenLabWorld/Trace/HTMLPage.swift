@@ -230,7 +230,7 @@ tr.future { display: none; }
         }
         var label = (item.refused ? "✗ " : "") + (item.kind === "relay" ? "via the browser: " : "") + item.text;
         // The row is the arrow's alone: its label may run past the arrow's ends, centred on it.
-        var middle = (x1 + x2) / 2, room = 2 * Math.min(middle - 4, width - middle) - 10;
+        var middle = (x1 + x2) / 2, room = 2 * Math.min(middle - TIME + 20, width - middle) - 10;
         out.push('<text class="label" x="' + middle + '" y="' + (y - 2) + '" text-anchor="middle">' + esc(cut(label, room)) + "</text>");
       }
       out.push("</g>");

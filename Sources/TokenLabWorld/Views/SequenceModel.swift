@@ -51,11 +51,15 @@ public struct SequenceModel: Sendable {
 
     public init(_ view: TraceView) { self.init(view.entries) }
 
-    /// The last `count` messages and notes of a world (the REPL's `diagram`).
+    /// A world's last `count` requests, with their answers and whatever
+    /// happened after the first of them (the REPL's `diagram [N]`).
     init(world: World, count: Int) {
         var model = SequenceModel(world.events.map(TraceView.Entry.event))
-        let drawn = model.entries.filter { if case .message = $0.item { true } else if case .note = $0.item { true } else { false } }
-        model.entries = Array(drawn.suffix(count))
+        let requests = model.entries.indices.filter {
+            if case .message(_, _, _, .request, _) = model.entries[$0].item { true } else { false }
+        }
+        let first = requests.count > count ? requests[requests.count - count] : 0
+        model.entries = Array(model.entries[first...])
         model.parties = SequenceModel.order(SequenceModel.used(by: model.entries))
         self = model
     }
