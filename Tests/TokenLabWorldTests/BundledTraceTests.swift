@@ -42,7 +42,7 @@ import Testing
         #expect(script.hasPrefix("# sniff under the insecure preset: "))
         #expect(script.contains("\nset preset insecure\nlogin alice\ncall alice GET /orders\n# The attack: ") && script.hasSuffix("\nreport\n"))
         let trace = try ScriptRunner.run(script: script, fileName: "attack-sniff.tl", seed: 1, tool: "tokenlab \(toolVersion)").trace
-        #expect(trace.contains(#""action":"steal all from alice via sniff","outcome":"got "#), "with TLS off the sniffer gets tokens")
+        #expect(trace.contains(#""action":"steal access (of all) from alice via sniff","outcome":"got "#) && trace.contains(#""action":"steal refresh (of all) from alice via sniff","outcome":"got "#), "with TLS off the sniffer gets tokens")
     }
 
     @Test(arguments: names)
