@@ -29,6 +29,9 @@ extension World {
         }
         let base: TokenLedger.Entry
         if let user = clients.firstIndex(where: { $0.user == reference }) {
+            if clients[user].access == nil, let (why, rule) = heldByTheBackend(.access, victim: user) {
+                return attackBlocked("forge \(kind) from \(reference)", why: "no genuine token to build on: " + why, rule: rule)
+            }
             guard let held = clients[user].access, let entry = ledger.entry(value: held) else {
                 throw CommandError("\(reference) holds no access token to forge from; login \(reference) first")
             }

@@ -92,14 +92,15 @@ struct MermaidDiagram {
         case "sniff": return network
         case "logs": return logs
         case "insider": return "auth"
+        case "backend": return World.backendName
         default: return device(of: victim, in: view)
         }
     }
 
-    /// The victim's device as the trace names it (`alice.browser`).
+    /// The victim's device as the trace names it (`alice.browser`, or a tab: `alice.tab2`).
     static func device(of user: String, in view: TraceView) -> String {
         for entry in view.entries {
-            if case .event(let event) = entry, event.from.hasPrefix(user + ".") { return event.from }
+            if case .event(let event) = entry, event.from == user || event.from.hasPrefix(user + ".") { return event.from }
         }
         return user + ".browser"
     }

@@ -10,7 +10,8 @@ extension World {
         guard !messages.isEmpty else { return ["no messages yet (login USER sends some)"] }
         let paint = Paint(enabled: colors)
         var parties: [String] = []
-        let order = clients.map(\.name) + ["api", "auth"]
+        // A browser's tabs side by side, whenever they were opened.
+        let order = clients.sorted { ($0.browser, $0.tab) < ($1.browser, $1.tab) }.map(\.name) + ["api", "auth"]
         for name in order where messages.contains(where: { $0.from == name || $0.to == name }) { parties.append(name) }
         let timeWidth = 13
         let lane = max(8, (max(width, 40) - timeWidth) / parties.count)
