@@ -133,13 +133,17 @@ extension World {
         }
         let index = try clientIndex(user)
         let client = clients[index]
+        if kind == "tabs" {
+            // Each tab presents what it can read (World+Tabs).
+            raceTabs(of: index)
+            try settle()
+            return
+        }
         guard let refresh = client.refresh else {
             refusedStep(by: client.name, "race \(kind)", "\(user) holds no refresh token (login \(user) first)")
             return
         }
         switch kind {
-        case "tabs":
-            raceTabs(of: index)
         case "logout":
             record(.client, from: client.name, "refreshes with \(shortID(refresh)) and, before the answer, logs out", tokens: [shortID(refresh)])
             send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))

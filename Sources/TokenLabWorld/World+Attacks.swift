@@ -65,7 +65,11 @@ extension World {
                 token = leaked
                 outcome = reached
             } else {
-                let held = wanted == .access ? client.access : client.refresh
+                var held = wanted == .access ? client.access : client.refresh
+                if held == nil, capability == "insider", let b = liveBackend(for: victimIndex) {
+                    // The auth server's table holds the backend's family as any other.
+                    held = wanted == .access ? clients[b].access : clients[b].refresh
+                }
                 guard let heldToken = held else {
                     if let (why, rule) = heldByTheBackend(wanted, victim: victimIndex), capability != "insider" {
                         attackBlocked(action, why: why, rule: rule)

@@ -15,6 +15,13 @@ extension World {
             loginStepArrives(exchange)
         case (.login, .session(let session, let access)):
             // The backend's session cookie lands in the jar; under token-mediating the page also gets the access token.
+            if let why = cookieIgnored() {
+                if isRecording {
+                    record(.client, from: client.name, "ignores the Set-Cookie of \(session): \(why); \(client.user) is not logged in",
+                           rule: "draft-ietf-httpbis-rfc6265bis §5.7")
+                }
+                break
+            }
             client.session = session
             if let access {
                 client.keepAccess(access.access, expiresAt: now + .seconds(access.expiresIn), in: policy.accessStorage)
@@ -96,21 +103,21 @@ extension World {
     /// set over a plain link, and a SameSite=None cookie without Secure. The
     /// app then has no refresh token at all, visibly.
     func browserStoresRefresh(_ refresh: String, client: Client) -> Bool {
-        guard !client.isAttacker, policy.refreshStorage == .cookie else { return true }
-        let why: String
-        if policy.cookieSecure, !policy.tls {
-            why = "a Secure cookie over a plain link is not stored"
-        } else if policy.cookieSameSite == .none, !policy.cookieSecure {
-            why = "a SameSite=None cookie without Secure is not stored"
-        } else {
-            return true
-        }
+        guard !client.isAttacker, policy.refreshStorage == .cookie, let why = cookieIgnored() else { return true }
         if isRecording {
             record(.client, from: client.name, "ignores the Set-Cookie of \(shortID(refresh)): \(why)",
                    rule: "draft-ietf-httpbis-rfc6265bis §5.7", tokens: [shortID(refresh)])
         }
         if client.refreshStorage == .cookie { client.keepRefresh(nil, in: .cookie) }
         return false
+    }
+
+    /// Why the browser's storage model ignores a cookie set with the policy's
+    /// attributes (draft-ietf-httpbis-rfc6265bis §5.7, steps 13 and 19), or nil.
+    func cookieIgnored() -> String? {
+        if policy.cookieSecure, !policy.tls { return "a Secure cookie over a plain link is not stored" }
+        if policy.cookieSameSite == .none, !policy.cookieSecure { return "a SameSite=None cookie without Secure is not stored" }
+        return nil
     }
 
     /// `ride USER refresh`: the injected script sent the refresh request from

@@ -71,6 +71,11 @@ extension World {
             return
         }
         let refreshing = all.filter { clients[$0].refresh != nil }
+        guard !refreshing.isEmpty else {
+            refusedStep(by: client.name, "race tabs", "no tab holds a refresh token"
+                        + (policy.hasBackend ? " (the backend keeps it and refreshes for the session)" : ""))
+            return
+        }
         let who = refreshing.map { tab in
             let c = clients[tab]
             let place = c.refreshStorage.isPerTab ? "its own \(c.refreshStorage.rawValue)" : "the browser's \(c.refreshStorage == .cookie ? "cookie jar" : "localStorage")"

@@ -118,6 +118,21 @@ import Testing
         #expect(s.execute("set client.architecture server").error?.message == "client.architecture takes browser, token-mediating, bff; got 'server'")
     }
 
+    @Test func whatTheBackendsCookieAndTheAuthServersTableStillDecide() {
+        // A Secure session cookie over a plain link is ignored, visibly: nobody is logged in.
+        let plain = session(preset: "bff")
+        let login = plain.run("set tls off", "login alice")
+        #expect(login.contains { $0.contains("alice.browser  ignores the Set-Cookie of s1: a Secure cookie over a plain link is not stored; alice is not logged in") }, "\(login)")
+        #expect(plain.world.clients[0].session == nil)
+        // The auth server's table holds the backend's family as hashes, like any other.
+        let s = session(preset: "bff")
+        s.run("login alice", "open alice")
+        #expect(s.outcomes(of: "steal refresh from alice via insider").first?.contains("the table holds only SHA-256 hashes") == true)
+        // Tabs share the session cookie; only the backend refreshes, so tabs do not race.
+        #expect(s.run("call alice.tab2 GET /orders").last?.contains("alice.tab2 -> backend  GET /orders  Cookie s1  200 3 orders") == true)
+        #expect(s.outcomes(of: "race tabs alice") == ["race tabs  refused step: no tab holds a refresh token (the backend keeps it and refreshes for the session)"])
+    }
+
     @Test func theMatrixPinsWhatEachArchitectureStops() {
         let theft = Matrix.run(attack: "xss-once", preset: "bff")
         #expect(theft.apiRequests == 0 && theft.stoppedBy == "backend holds tokens", "\(theft)")
