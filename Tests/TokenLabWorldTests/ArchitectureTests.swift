@@ -133,6 +133,19 @@ import Testing
         #expect(s.outcomes(of: "race tabs alice") == ["race tabs  refused step: no tab holds a refresh token (the backend keeps it and refreshes for the session)"])
     }
 
+    @Test func theBackendIsItsOwnLifelineInDiagramsAndTraces() throws {
+        let s = try Session(seed: 1, preset: "bff")
+        for line in ["login alice", "ride alice GET /orders"] { #expect(s.execute(line).error == nil) }
+        let mermaid = try TraceView.of(s).render(as: .mermaid)
+        #expect(mermaid.contains("    participant backend"), "\(mermaid)")
+        #expect(mermaid.contains { $0.contains("mallory->>alice.browser: script: GET /orders") })
+        #expect(mermaid.contains { $0.contains("alice.browser->>backend: GET /orders Cookie s1") })
+        #expect(mermaid.contains { $0.contains("backend->>api: GET /orders Bearer at1") })
+        #expect(s.trace.contains("\"kind\":\"request\",\"from\":\"backend\""), "the trace records the backend's own requests")
+        let diagram = s.world.diagramLines(count: 12, width: 100, colors: false)
+        #expect(diagram.first?.contains("backend") == true, "\(diagram)")
+    }
+
     @Test func theMatrixPinsWhatEachArchitectureStops() {
         let theft = Matrix.run(attack: "xss-once", preset: "bff")
         #expect(theft.apiRequests == 0 && theft.stoppedBy == "backend holds tokens", "\(theft)")
