@@ -55,9 +55,16 @@ extension World {
         let b = backend(for: tab)
         let backend = clients[b]
         switch exchange.request {
-        case .backendLogin(let code, let verifier):
+        case .backendLogin(let code, let state):
+            // Its own state and verifier: a callback it did not start is not redeemed (RFC 6749 §10.12).
+            guard let pending = backend.login.pending, pending.state == state else {
+                return answerAtOnce(index, .oauthError(OAuthError(code: "invalid_request", description: "a callback whose state the backend did not send",
+                                                                    rule: "RFC 6749 §10.12")))
+            }
+            backend.login.pending = nil
             backend.waiting.append(index)
-            send(.codeGrant(CodeRequest(code: code, redirectURI: World.backendRedirectURI, verifier: verifier)), from: b, purpose: .login)
+            // The backend redeems the code with its client credentials and its verifier (BCP §6.1.3.1).
+            send(.codeGrant(CodeRequest(code: code, redirectURI: World.backendRedirectURI, verifier: pending.verifier)), from: b, purpose: .login)
         case .backendCall(let resource):
             guard liveBackend(for: tab) != nil else {
                 return answerAtOnce(index, .api(APIResponse(status: 401, description: "no session at the backend", rule: "browser-based-apps BCP §6.1.2")))

@@ -48,7 +48,7 @@ struct Exchange {
         case revoke(String)
         case api(resource: Int, token: String?)
         /// To the app's backend (World+Backend): the login callback with the code,
-        case backendLogin(code: String, verifier: String?)
+        case backendLogin(code: String, state: String)
         /// an API call the BFF makes for the page,
         case backendCall(resource: Int)
         /// a fresh access token (token-mediating) or a refresh of the session (bff),

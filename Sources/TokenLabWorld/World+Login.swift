@@ -37,21 +37,25 @@ extension World {
             return
         }
         let client = clients[index]
-        var login = client.login
+        // Under a backend, the backend starts the flow: it makes and keeps the
+        // state and the PKCE verifier (BCP §6.1.3.1), and the browser is sent
+        // to authorize the backend's client, redirected back to the backend.
+        let viaBackend = policy.hasBackend && !client.isAttacker
+        let keeper = viaBackend ? clients[backend(for: index)] : client
+        let streams = keeper.isBackend ? "backend.\(keeper.user)" : keeper.name
+        var login = keeper.login
         var verifier: String?
         if policy.pkce == .S256 {
             // RFC 7636 §4.1: 32 random octets, base64url: 43 characters.
-            var stream = login.verifiers ?? RandomStream(seed: seed, name: "pkce.verifier.\(client.name)")
+            var stream = login.verifiers ?? RandomStream(seed: seed, name: "pkce.verifier.\(streams)")
             verifier = Base64URL.encode(stream.bytes(32))
             login.verifiers = stream
         }
-        var states = login.states ?? RandomStream(seed: seed, name: "login.state.\(client.name)")
+        var states = login.states ?? RandomStream(seed: seed, name: "login.state.\(streams)")
         let state = Base64URL.encode(states.bytes(12))
         login.states = states
         login.pending = (state, verifier)
-        client.login = login
-        // Under a backend, the browser is sent to authorize the backend's client, redirected back to the backend.
-        let viaBackend = policy.hasBackend && !client.isAttacker
+        keeper.login = login
         let request = AuthorizationRequest(clientID: viaBackend ? AuthServer.backendClientID : client.clientID,
                                            redirectURI: viaBackend ? World.backendRedirectURI : World.redirectURI, state: state,
                                            codeChallenge: verifier.map(AuthServer.challenge(for:)))
@@ -138,6 +142,13 @@ extension World {
             client.family = issued.family
         case (.redeem, _):
             break
+        case (_, .redirect(let code, let state)) where policy.hasBackend && !client.isAttacker:
+            // The browser follows the redirect to the backend's callback, code and state in the URL.
+            if isRecording {
+                network.note(.init(time: now, client: client.browser, token: code, kind: .code, place: .urlInLog,
+                                   carriedIn: "the callback URL (/bff/callback?code=)"))
+            }
+            send(.backendLogin(code: code, state: state), from: exchange.client, purpose: .login)
         case (_, .redirect(let code, let state)):
             guard let pending = client.login.pending, pending.state == state else {
                 // RFC 6749 §10.12: a redirect the browser did not ask for is not followed up.
@@ -145,16 +156,10 @@ extension World {
                 return
             }
             client.login.pending = nil
-            let viaBackend = policy.hasBackend && !client.isAttacker
             // The browser loads the callback URL: the code now sits in that server's access log.
             if isRecording {
                 network.note(.init(time: now, client: client.browser, token: code, kind: .code, place: .urlInLog,
-                                   carriedIn: viaBackend ? "the callback URL (/bff/callback?code=)" : "the callback URL (/callback?code=)"))
-            }
-            if viaBackend {
-                // The backend redeems the code with its client credentials (BCP §6.1.3.1).
-                send(.backendLogin(code: code, verifier: pending.verifier), from: exchange.client, purpose: .login)
-                return
+                                   carriedIn: "the callback URL (/callback?code=)"))
             }
             send(.codeGrant(CodeRequest(code: code, redirectURI: World.redirectURI, verifier: pending.verifier)),
                  from: exchange.client, purpose: .login)
