@@ -111,11 +111,14 @@ final class Client {
         shelf.refresh != nil ? shelf.refreshStorage : profile.shelf.refresh != nil ? profile.shelf.refreshStorage : shelf.refreshStorage
     }
 
-    /// Stores a new access token where `storage` says, replacing this tab's
-    /// own copy (a shared one is simply overwritten in its place).
+    /// Stores a new access token where `storage` says. It replaces the one
+    /// the app had, wherever that was: an app that moved its token to memory
+    /// no longer reads the old copy in localStorage.
     func keepAccess(_ token: String?, expiresAt: VirtualTime?, in storage: TokenStorage) {
         shelf.access = nil
         shelf.accessExpiresAt = nil
+        profile.shelf.access = nil
+        profile.shelf.accessExpiresAt = nil
         if !storage.isPerTab { shelf.accessStorage = storage }
         onShelf(of: storage) {
             $0.access = token
@@ -126,6 +129,7 @@ final class Client {
 
     func keepRefresh(_ token: String?, in storage: TokenStorage) {
         shelf.refresh = nil
+        profile.shelf.refresh = nil
         if !storage.isPerTab { shelf.refreshStorage = storage }
         onShelf(of: storage) {
             $0.refresh = token
