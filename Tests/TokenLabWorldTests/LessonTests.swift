@@ -172,7 +172,17 @@ import Testing
         #expect(wrong.failures.map(\.description) == ["Lessons/x.md:14: expect alice holds rt2: no token 'rt2' in this world (tokens lists them)"])
         // A block of checks alone is checked too, as the learner moves on.
         let checksAlone = try play(demo(replacing: 13, with: "expect bob holds at1"))
-        #expect(checksAlone.failures.map(\.description) == ["Lessons/x.md:13: expect bob holds at1: no token 'at1' in this world (tokens lists them)"])
+        #expect(checksAlone.failures.map(\.description) == [
+            "Lessons/x.md:13: expect bob holds at1: no token 'at1' in this world (tokens lists them)",
+            "Lessons/x.md:14: expect alice holds rt1: no token 'rt1' in this world (tokens lists them)",
+            // Without the login, the exercise's solution fails too, and its check.
+            "Lessons/x.md:30: alice holds no access token",
+            "Lessons/x.md:36: expect: no token 'at1' in this world (tokens lists them)",
+        ])
+        // A solution line that fails is named, and the lesson goes on (it never loops).
+        let failing = try play(demo(replacing: 30, with: "advance until bob.access expires"))
+        #expect(failing.failures.first?.description.hasPrefix("Lessons/x.md:30: ") == true, "\(failing.failures)")
+        #expect(failing.output.last == "end of lesson demo: 0 of 1 exercises solved")
         let unsolved = try play(demo(replacing: 30, with: "advance 1m"))
         #expect(unsolved.failures.map(\.description) == ["Lessons/x.md:36: expected at1 expired; the world shows at1 is valid"])
     }

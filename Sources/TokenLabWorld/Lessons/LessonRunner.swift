@@ -259,18 +259,33 @@ public final class LessonRunner {
     /// solution, then its grade. Failures are collected, not fatal.
     public func autoplay(emit: (CommandResult) -> Void) {
         for item in start() { emit(CommandResult(items: [item])) }
+        // Every turn moves the lesson on; the budget only guards against a bug that would not.
+        var turns = 0
         while !isFinished {
+            turns += 1
+            guard turns <= 100_000 else {
+                failures.append(LessonError(file: lesson.file, line: step.fileLine, "the lesson did not finish (stuck at step \(stepIndex + 1))"))
+                return
+            }
             if let exercise = step.exercise {
                 for (number, hint) in exercise.hints.enumerated() {
                     emit(text("hint \(number + 1) of \(exercise.hints.count): \(LessonProse.inline(hint))"))
                 }
                 emit(solution())
                 let here = stepIndex
-                while stepIndex == here, pendingLine != nil {
-                    for result in enter() { emit(result) }
+                while stepIndex == here, let line = pendingLine {
+                    let results = enter()
+                    for result in results { emit(result) }
+                    // A solution line that fails stays pending: note it and stop, never loop.
+                    if stepIndex == here, pendingLine == line, let error = results.first(where: { $0.error != nil })?.error {
+                        failures.append(LessonError(file: lesson.file, line: line.fileLine, error.message))
+                        queued = []
+                        break
+                    }
                 }
                 if stepIndex == here {
                     // The solution did not reach the goal: each part that failed, by its line.
+                    if lastCheckFailures.isEmpty { _ = check() }
                     failures += lastCheckFailures.isEmpty
                         ? [LessonError(file: lesson.file, line: step.fileLine, "exercise '\(exercise.title)': the solution does not reach the goal")]
                         : lastCheckFailures
