@@ -74,11 +74,14 @@ struct MermaidDiagram {
             return ["    Note over \(from): \(label(event.action + (event.outcome.isEmpty ? "" : ": " + event.outcome)))"]
         case .security:
             let words = event.action.split(separator: " ").map(String.init)
-            if event.from == World.attacker, words.first == "steal", words.count == 6 {
-                let source = use(theftSource(capability: words[5], victim: words[3], view: view))
+            // "steal KIND from USER via CAPABILITY", or a part of `steal all`: "steal access (of all) from ...".
+            if event.from == World.attacker, words.first == "steal", let at = words.firstIndex(of: "from"),
+               at + 3 == words.count - 1, words[at + 2] == "via" {
+                let capability = words[at + 3]
+                let source = use(theftSource(capability: capability, victim: words[at + 1], view: view))
                 let got = event.outcome.hasPrefix("got ")
                 let what = got ? short(String(event.outcome.dropFirst(4))) : "nothing, " + World.stopLabel(event.outcome)
-                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(words[5]): \(what)"))"]
+                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(capability): \(what)"))"]
             }
             // Forgeries, cracking, reuse detection, key changes: notes on whoever acted.
             let outcome = event.outcome.hasPrefix("nothing") ? "✗ " + World.stopLabel(event.outcome) : short(event.outcome)
