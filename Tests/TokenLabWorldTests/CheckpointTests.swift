@@ -34,6 +34,8 @@ import TokenLabCore
         "set preset bff", "set preset token-mediating", "set client.architecture bff", "set client.architecture browser",
         "steal refresh from alice via backend", "steal all from bob via backend", "ride bob refresh", "csrf bob POST /orders",
         "attack xss-silent-login", "attack xss-proxy bob",
+        // Stepping commands outside stepping: refused, and nothing changes.
+        "step", "back", "goto 2", "goto 00:15:00", "run",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

@@ -73,15 +73,11 @@ struct MermaidDiagram {
         case .client:
             return ["    Note over \(from): \(label(event.action + (event.outcome.isEmpty ? "" : ": " + event.outcome)))"]
         case .security:
-            let words = event.action.split(separator: " ").map(String.init)
-            // "steal KIND from USER via CAPABILITY", or a part of `steal all`: "steal access (of all) from ...".
-            if event.from == World.attacker, words.first == "steal", let at = words.firstIndex(of: "from"),
-               at + 3 == words.count - 1, words[at + 2] == "via" {
-                let capability = words[at + 3]
-                let source = use(theftSource(capability: capability, victim: words[at + 1], view: view))
+            if event.from == World.attacker, let theft = World.theftParts(of: event.action) {
+                let source = use(theftSource(capability: theft.capability, victim: theft.victim, view: view))
                 let got = event.outcome.hasPrefix("got ")
                 let what = got ? short(String(event.outcome.dropFirst(4))) : "nothing, " + World.stopLabel(event.outcome)
-                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(capability): \(what)"))"]
+                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(theft.capability): \(what)"))"]
             }
             // Forgeries, cracking, reuse detection, key changes: notes on whoever acted.
             let outcome = event.outcome.hasPrefix("nothing") ? "✗ " + World.stopLabel(event.outcome) : short(event.outcome)
