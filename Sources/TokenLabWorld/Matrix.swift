@@ -88,7 +88,7 @@ public enum Matrix {
     // MARK: Rendering (cells must be in `jobs` order)
 
     /// Short column heads for the grid, so seven presets fit 80 columns.
-    static let abbreviations = ["insecure": "insec", "baseline": "base", "rotation": "rotat", "introspection": "intro"]
+    static let abbreviations = ["insecure": "insec", "baseline": "base", "rotation": "rotat", "introspection": "intro", "token-mediating": "tmb"]
 
     /// The matrix as a grid that fits 80 columns: attacks down, presets
     /// across (abbreviated heads, with a legend), each cell the exposure

@@ -57,6 +57,12 @@ extension World {
     public func rideRefresh(user: String) throws(CommandError) {
         let index = try clientIndex(user)
         guard !clients[index].isAttacker else { throw CommandError("ride takes a victim: alice or bob") }
+        if policy.hasBackend, clients[index].refresh == nil, clients[index].session != nil {
+            // The script asks the backend as the app would; the session cookie rides (BCP §6.2.4.3.1).
+            send(.backendToken, from: index, purpose: .refresh(resume: nil, isRetry: false), byAttacker: true)
+            try settle()
+            return
+        }
         guard let refresh = clients[index].refresh else {
             refusedStep(by: World.attacker, "ride \(user) refresh", "\(user)'s browser holds no refresh token")
             return
@@ -72,7 +78,7 @@ extension World {
         let index = try clientIndex(user)
         let client = clients[index]
         guard !client.isAttacker else { throw CommandError("reload takes a user's browser: alice or bob") }
-        guard client.access != nil || client.refresh != nil else {
+        guard client.access != nil || client.refresh != nil || client.session != nil else {
             refusedStep(by: client.name, "reload", "\(user) is not logged in")
             return
         }
@@ -87,18 +93,12 @@ extension World {
             client.refresh = nil
         }
         let kept = [client.access.map { "\(shortID($0)) in \(client.accessStorage.rawValue)" },
-                    client.refresh.map { "\(shortID($0)) in \(client.refreshStorage.rawValue)" }].compactMap { $0 }
+                    client.refresh.map { "\(shortID($0)) in \(client.refreshStorage.rawValue)" },
+                    client.session.map { "the backend's session cookie \($0)" }].compactMap { $0 }
         let outcome = (lost.isEmpty ? "nothing was in memory" : "the page's memory is gone: \(lost.joined(separator: " ")) lost")
             + (kept.isEmpty ? "" : "; kept: " + kept.joined(separator: ", "))
         record(.client, from: client.name, "reload", outcome, rule: "browser-based-apps BCP §8.4", tokens: lost)
-        if client.access == nil, client.refresh != nil {
-            record(.client, from: client.name, "no access token after the reload: refreshes silently",
-                   rule: client.refreshStorage == .cookie ? "browser-based-apps BCP §6.3" : "RFC 6749 §6")
-            startRefresh(client: index, resume: nil, isRetry: false)
-        } else if client.access == nil, client.refresh == nil {
-            client.family = nil
-            record(.client, from: client.name, "no token survived the reload: \(user) must log in again")
-        }
+        appStarts(in: index, after: "reload")
         try settle()
     }
 
@@ -122,7 +122,7 @@ extension World {
     }
 
     public static let races: [(name: String, summary: String)] = [
-        ("tabs", "two tabs refresh with the same refresh token at the same moment"),
+        ("tabs", "every open tab refreshes at the same moment, each with the refresh token it can read (open USER first)"),
         ("logout", "a refresh still in flight when the user logs out"),
         ("lost", "a refresh whose response is lost: the server rotated, the client kept the old token"),
     ]
@@ -135,15 +135,17 @@ extension World {
         }
         let index = try clientIndex(user)
         let client = clients[index]
+        if kind == "tabs" {
+            // Each tab presents what it can read (World+Tabs).
+            raceTabs(of: index)
+            try settle()
+            return
+        }
         guard let refresh = client.refresh else {
             refusedStep(by: client.name, "race \(kind)", "\(user) holds no refresh token (login \(user) first)")
             return
         }
         switch kind {
-        case "tabs":
-            record(.client, from: client.name, "two tabs refresh with \(shortID(refresh)) at once", tokens: [shortID(refresh)])
-            send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
-            send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
         case "logout":
             record(.client, from: client.name, "refreshes with \(shortID(refresh)) and, before the answer, logs out", tokens: [shortID(refresh)])
             send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
@@ -176,7 +178,8 @@ extension World {
             guard entry.kind == .refresh else { throw CommandError("\(reference) is \(entry.kind == .code ? "an authorization code" : "an access token"); refresh takes a refresh token (rt…)") }
             send(.refresh(entry.value), from: index, purpose: .refresh(resume: nil, isRetry: false))
         } else {
-            guard clients[index].refresh != nil else {
+            let viaBackend = policy.hasBackend && !clients[index].isAttacker && clients[index].session != nil
+            guard clients[index].refresh != nil || viaBackend else {
                 let why = clients[index].isAttacker ? "mallory holds no refresh token; she holds: \(attackerHoldings)"
                                                     : "\(user) holds no refresh token (login \(user) first)"
                 refusedStep(by: clients[index].name, "refresh", why)
@@ -190,8 +193,15 @@ extension World {
     public func logout(user: String) throws(CommandError) {
         let index = try clientIndex(user)
         let client = clients[index]
-        guard client.refresh != nil || client.access != nil else {
+        guard client.refresh != nil || client.access != nil || client.session != nil else {
             refusedStep(by: client.name, "logout", client.isAttacker ? "mallory holds no token to revoke" : "\(user) is not logged in")
+            return
+        }
+        if policy.hasBackend, !client.isAttacker, client.session != nil {
+            // The page ends its session at the backend, which revokes the tokens it holds (BCP §6.1.2).
+            client.dropTokens()
+            send(.backendLogout, from: index, purpose: .logout)
+            try settle()
             return
         }
         let (refresh, access) = (client.refresh, client.access)
@@ -223,11 +233,15 @@ extension World {
     /// The instant `target` expires: its `exp` (any leeway is the API's
     /// business), or the refresh token's own expiry.
     public func expiry(of target: String) throws(CommandError) -> (id: String, at: VirtualTime) {
-        let parts = target.split(separator: ".", maxSplits: 1).map(String.init)
+        // `alice.access`, or a tab's: `alice.tab2.access`.
+        var parts = target.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if parts.count > 2 { parts = [parts.dropLast().joined(separator: "."), parts[parts.count - 1]] }
         let entry: TokenLedger.Entry
         if parts.count == 2, parts[1] == "access" || parts[1] == "refresh" {
             let index = try clientIndex(parts[0])
-            let held = parts[1] == "access" ? clients[index].access : clients[index].refresh
+            var held = parts[1] == "access" ? clients[index].access : clients[index].refresh
+            // Under a backend the user's tokens are its own: the backend holds them for the session.
+            if held == nil, let b = liveBackend(for: index) { held = parts[1] == "access" ? clients[b].access : clients[b].refresh }
             guard let held, let found = ledger.entry(value: held) else {
                 throw CommandError("\(parts[0]) holds no \(parts[1]) token")
             }

@@ -12,6 +12,7 @@ extension World {
         ("insider", "a malicious insider reading the auth server's refresh-token table"),
         ("silent", "script in the victim's page starts a fresh silent login and keeps the new tokens"),
         ("intercept", "a malicious app catches the redirect of the victim's next login, code and all"),
+        ("backend", "a leak of the app backend's session store (a breach, a debug dump): the tokens it keeps server-side"),
     ]
 
     public func steal(_ kind: StolenKind, from victim: String, via capability: String) throws(CommandError) {
@@ -58,10 +59,26 @@ extension World {
                     attackBlocked(action, why: why, rule: rule)
                     continue
                 }
+            } else if capability == "backend" {
+                let (leaked, reached) = backendLeak(wanted, victim: victimIndex)
+                guard let leaked else {
+                    if case .blocked(let why, let rule) = reached { attackBlocked(action, why: why, rule: rule) }
+                    continue
+                }
+                token = leaked
+                outcome = reached
             } else {
-                let held = wanted == .access ? client.access : client.refresh
+                var held = wanted == .access ? client.access : client.refresh
+                if held == nil, capability == "insider", let b = liveBackend(for: victimIndex) {
+                    // The auth server's table holds the backend's family as any other.
+                    held = wanted == .access ? clients[b].access : clients[b].refresh
+                }
                 guard let heldToken = held else {
-                    record(.security, from: World.attacker, action, "nothing: \(victim) holds no \(wanted.rawValue) token")
+                    if let (why, rule) = heldByTheBackend(wanted, victim: victimIndex), capability != "insider" {
+                        attackBlocked(action, why: why, rule: rule)
+                    } else {
+                        record(.security, from: World.attacker, action, "nothing: \(victim) holds no \(wanted.rawValue) token")
+                    }
                     continue
                 }
                 token = heldToken
@@ -86,6 +103,9 @@ extension World {
     /// so rotation and the app's logout never touch them.
     private func silentLogin(victim index: Int, thief: Int, action: String) {
         let victim = clients[index]
+        if policy.hasBackend, liveBackend(for: index) != nil {
+            return silentLoginAgainstBackend(victim: index, thief: thief, action: action)
+        }
         guard let family = victim.family, !auth.familyIsRevoked(family) else {
             attackLog.noteBlocked(action, why: "\(victim.user) has no live session at the auth server", rule: "browser-based-apps BCP §5.1.3", at: now)
             record(.security, from: World.attacker, action, "nothing: \(victim.user) has no live session at the auth server",
@@ -124,6 +144,8 @@ extension World {
     /// of a `kind` token: the latest one that crossed there (NetworkRecord).
     func observed(_ capability: String, kind: TokenLedger.Kind, victim: Int) -> Result<NetworkRecord.Crossing, Reach> {
         let user = clients[victim].user
+        // What crossed from any tab of the victim's browser: one machine, one link.
+        let victim = clients[victim].browser
         if capability == "logs" {
             if let crossing = network.latest(kind, at: .urlInLog, client: victim) { return .success(crossing) }
             return .failure(.blocked("no request of \(user)'s carried \(kind == .access ? "its access token" : "a refresh token") in a URL, so none reached a log",
@@ -150,9 +172,18 @@ extension World {
                 return .blocked("the token is in an HttpOnly cookie, out of script's reach (script can still send requests with it)",
                                 rule: "RFC 6265 §4.1.2.6")
             }
-            return .reached("script reads \(place == .memory ? "the page's memory" : place.rawValue)", rule: "browser-based-apps BCP §5.1.1")
+            let tab = client.tab == 1 ? "the page's" : "\(client.name)'s"
+            let read = switch place {
+            case .memory: "\(tab) memory"
+            case .sessionStorage: "\(tab) sessionStorage"
+            default: place.rawValue
+            }
+            return .reached("script reads \(read)", rule: "browser-based-apps BCP §5.1.1")
         case "device":
             if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8.4") }
+            if place == .sessionStorage {
+                return .blocked("sessionStorage lives as long as its tab: it was gone when the tab closed", rule: "browser-based-apps BCP §8.5")
+            }
             return .reached("read from the browser profile (\(place.rawValue))", rule: kind == .refresh ? "RFC 6819 §4.1.2" : "RFC 6819 §4.1.3")
         default: // insider
             if kind == .access {
@@ -163,7 +194,7 @@ extension World {
         }
     }
 
-    /// CSRF (RFC 6750 §5.3, RFC 6265bis §8.8): a page on mallory's site makes
+    /// CSRF (RFC 6750 §5.3, draft-ietf-httpbis-rfc6265bis §8.8): a page on mallory's site makes
     /// the victim's browser send a request. Only a cookie can ride along, and
     /// only if SameSite lets it; tokens the app puts in headers never do.
     public func csrf(user: String, method: String, path: String) throws(CommandError) {
@@ -177,6 +208,9 @@ extension World {
         let resource = try resourceIndex(method: method, path: path)
         let client = clients[index]
         let action = "csrf \(user) \(method) \(path)"
+        if policy.architecture == .bff {
+            return try csrfThroughBackend(victim: index, resource: resource, method: method, action: action)
+        }
         let blocked: (String, String)?
         if client.access == nil {
             blocked = ("\(user)'s browser holds no token", "RFC 6265 §5.4")
@@ -198,7 +232,27 @@ extension World {
         try settle()
     }
 
-    static let sameSiteRule = "RFC 6265bis §4.1.2.7, §5.6.7"
+    static let sameSiteRule = "draft-ietf-httpbis-rfc6265bis §4.1.2.7, §5.6.7"
+
+    /// CSRF against a BFF (BCP §6.1.3.3): the session cookie rides as SameSite
+    /// allows, and the BFF then calls the API as for the page.
+    private func csrfThroughBackend(victim index: Int, resource: Int, method: String, action: String) throws(CommandError) {
+        let client = clients[index]
+        let blocked: (String, String)?
+        if client.session == nil {
+            blocked = ("\(client.user)'s browser holds no session cookie", "RFC 6265 §5.4")
+        } else if policy.cookieSameSite == .strict || (policy.cookieSameSite == .lax && method != "GET") {
+            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the BFF's session cookie off cross-site requests",
+                       "browser-based-apps BCP §6.1.3.3.1")
+        } else {
+            blocked = nil
+        }
+        if let (why, rule) = blocked { return attackBlocked(action, why: why, rule: rule) }
+        client.crossSitePending = true
+        defer { client.crossSitePending = false }
+        send(.backendCall(resource: resource), from: index, purpose: .call(resource: resource, isRetry: true), byAttacker: true)
+        try settle()
+    }
 
     /// `csrf USER POST /token`: mallory's page posts a refresh request to the
     /// token endpoint from the victim's browser. Only a refresh cookie can
@@ -242,7 +296,7 @@ extension World {
         case .tokens(let issued):
             var stored: [String] = []
             if let refresh = issued.refresh, browserStoresRefresh(refresh, client: client) {
-                client.refresh = refresh
+                client.keepRefresh(refresh, in: .cookie)
                 stored.append(shortID(refresh))
             }
             let why = "CORS: the auth server allows only the app's origin, so mallory's page cannot read the response; "

@@ -44,14 +44,20 @@ extension World {
         return answer.wwwAuthenticate(scheme: policy.dpop || bound ? "DPoP" : "Bearer")
     }
 
-    /// The client's DPoP key, made from its own seeded stream on first use.
+    /// The client's DPoP key, made from its own seeded stream on first use;
+    /// a browser's tabs share the key of its first tab (one key per browser).
     func dpopKey(of index: Int) -> DPoPKey {
-        let client = clients[index]
+        let client = clients[clients[index].browser]
+        if clients[index].proofIDs == nil, index != client.browser {
+            clients[index].proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(clients[index].name)")
+        }
         if let key = client.dpopKey { return key }
-        var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(client.name)")
+        // Each user's backend session has streams of its own: all are named `backend`.
+        let stream = client.isBackend ? "backend.\(client.user)" : client.name
+        var keyBytes = RandomStream(seed: seed, name: "dpop.key.\(stream)")
         let key = DPoPKey(seed: keyBytes.bytes(32))
         client.dpopKey = key
-        client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(client.name)")
+        client.proofIDs = RandomStream(seed: seed, name: "dpop.jti.\(stream)")
         return key
     }
 
@@ -69,7 +75,7 @@ extension World {
         case .api(let resource, let token):
             let r = Resource.catalog[resource]
             return key.proof(method: r.method, url: ResourceServer.base + r.path, issuedAt: iat, id: id, accessToken: token)
-        case .logout, .revoke, .authorize:
+        case .logout, .revoke, .authorize, .backendLogin, .backendCall, .backendToken, .backendLogout:
             return nil
         }
     }

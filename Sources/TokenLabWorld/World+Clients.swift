@@ -9,20 +9,37 @@ extension World {
         finish(index)
         let client = clients[exchange.client]
         client.busy = false
+        if client.isBackend { return backendGets(exchange) }
         switch (exchange.purpose, exchange.response) {
         case (.login, .redirect), (.interceptedLogin, _), (.redeem, _):
             loginStepArrives(exchange)
+        case (.login, .session(let session, let access)):
+            // The backend's session cookie lands in the jar; under token-mediating the page also gets the access token.
+            if let why = cookieIgnored() {
+                if isRecording {
+                    record(.client, from: client.name, "ignores the Set-Cookie of \(session): \(why); \(client.user) is not logged in",
+                           rule: "draft-ietf-httpbis-rfc6265bis §5.7")
+                }
+                break
+            }
+            client.session = session
+            if let access {
+                client.keepAccess(access.access, expiresAt: now + .seconds(access.expiresIn), in: policy.accessStorage)
+                client.family = access.family
+            }
+        case (.refresh, .backendDone) where exchange.byAttacker && exchange.purpose.isBareRefresh:
+            if isRecording {
+                attackBlocked("ride \(client.user) refresh", why: "the backend refreshed its own tokens; its answer to the page holds none",
+                              rule: "browser-based-apps BCP §6.1.4.2")
+            }
         case (.crossSiteRefresh, let response):
             crossSiteRefreshArrives(response, at: exchange.client)
         case (.refresh, .tokens(let issued)) where exchange.byAttacker && exchange.purpose.isBareRefresh:
             scriptReadsRefreshResponse(issued, in: exchange.client)
         case (.login, .tokens(let issued)), (.refresh, .tokens(let issued)):
-            client.access = issued.access
-            client.accessExpiresAt = now + .seconds(issued.expiresIn)
-            client.accessStorage = policy.accessStorage
+            client.keepAccess(issued.access, expiresAt: now + .seconds(issued.expiresIn), in: policy.accessStorage)
             if let refresh = issued.refresh, browserStoresRefresh(refresh, client: client) {
-                client.refresh = refresh
-                client.refreshStorage = policy.refreshStorage
+                client.keepRefresh(refresh, in: policy.refreshStorage)
             }
             client.family = issued.family
             if case .refresh(let resume?, let isRetry) = exchange.purpose {
@@ -50,7 +67,7 @@ extension World {
         case (.call(let resource, let isRetry), .api(let answer)):
             counters.callsCompleted += 1
             if answer.status == 200 { counters.callsSucceeded += 1 }
-            if answer.status == 401, answer.error != nil, !isRetry, client.refresh != nil {
+            if answer.status == 401, answer.error != nil, !isRetry, canRefresh(exchange.client) {
                 if isRecording { record(.client, from: client.name, "got 401: refreshes once, then retries") }
                 startRefresh(client: exchange.client, resume: resource, isRetry: true, byAttacker: exchange.byAttacker)
             }
@@ -63,6 +80,11 @@ extension World {
     /// started by the attacker's script in this browser.
     func startCall(client index: Int, resource: Int, isRetry: Bool, byAttacker: Bool = false) {
         let client = clients[index]
+        // Under a BFF the page calls its backend, which calls the API (BCP §6.1).
+        if policy.architecture == .bff, !client.isBackend, !client.isAttacker {
+            send(.backendCall(resource: resource), from: index, purpose: .call(resource: resource, isRetry: isRetry), byAttacker: byAttacker)
+            return
+        }
         if !isRetry, let ahead = policy.refreshAhead, client.refresh != nil, let expiry = client.accessExpiresAt, now + ahead >= expiry {
             if isRecording {
                 let when = now >= expiry ? "expired \((now - expiry).text) ago" : "expires in \((expiry - now).text)"
@@ -76,16 +98,26 @@ extension World {
              byAttacker: byAttacker)
     }
 
-    /// A Secure cookie set over a plain link is ignored by the browser
-    /// (RFC 6265bis §5.7): the app then has no refresh token at all.
+    /// The browser's storage model ignores some cookies entirely
+    /// (draft-ietf-httpbis-rfc6265bis §5.7, steps 13 and 19): a Secure cookie
+    /// set over a plain link, and a SameSite=None cookie without Secure. The
+    /// app then has no refresh token at all, visibly.
     func browserStoresRefresh(_ refresh: String, client: Client) -> Bool {
-        guard !client.isAttacker, policy.refreshStorage == .cookie, policy.cookieSecure, !policy.tls else { return true }
+        guard !client.isAttacker, policy.refreshStorage == .cookie, let why = cookieIgnored() else { return true }
         if isRecording {
-            record(.client, from: client.name, "ignores the Set-Cookie of \(shortID(refresh)): a Secure cookie over a plain link is not stored",
-                   rule: "RFC 6265bis §5.7", tokens: [shortID(refresh)])
+            record(.client, from: client.name, "ignores the Set-Cookie of \(shortID(refresh)): \(why)",
+                   rule: "draft-ietf-httpbis-rfc6265bis §5.7", tokens: [shortID(refresh)])
         }
-        if client.refreshStorage == .cookie { client.refresh = nil }
+        if client.refreshStorage == .cookie { client.keepRefresh(nil, in: .cookie) }
         return false
+    }
+
+    /// Why the browser's storage model ignores a cookie set with the policy's
+    /// attributes (draft-ietf-httpbis-rfc6265bis §5.7, steps 13 and 19), or nil.
+    func cookieIgnored() -> String? {
+        if policy.cookieSecure, !policy.tls { return "a Secure cookie over a plain link is not stored" }
+        if policy.cookieSameSite == .none, !policy.cookieSecure { return "a SameSite=None cookie without Secure is not stored" }
+        return nil
     }
 
     /// `ride USER refresh`: the injected script sent the refresh request from
@@ -97,15 +129,14 @@ extension World {
         var read: [String] = []
         var jar: [String] = []
         if policy.accessStorage == .cookie {
-            client.access = issued.access
-            client.accessExpiresAt = now + .seconds(issued.expiresIn)
+            client.keepAccess(issued.access, expiresAt: now + .seconds(issued.expiresIn), in: .cookie)
             jar.append(shortID(issued.access))
         } else {
             read.append(issued.access)
         }
         if let refresh = issued.refresh {
             if policy.refreshStorage == .cookie {
-                if browserStoresRefresh(refresh, client: client) { client.refresh = refresh }
+                if browserStoresRefresh(refresh, client: client) { client.keepRefresh(refresh, in: .cookie) }
                 jar.append(shortID(refresh))
             } else {
                 read.append(refresh)
@@ -137,7 +168,13 @@ extension World {
     }
 
     func startRefresh(client index: Int, resume: Int?, isRetry: Bool, byAttacker: Bool = false) {
-        guard let refresh = clients[index].refresh else { return }
+        let client = clients[index]
+        // Under a backend the page asks it, session cookie and all (BCP §6.2.2.2).
+        if policy.hasBackend, !client.isBackend, !client.isAttacker, client.refresh == nil, client.session != nil {
+            send(.backendToken, from: index, purpose: .refresh(resume: resume, isRetry: isRetry), byAttacker: byAttacker)
+            return
+        }
+        guard let refresh = client.refresh else { return }
         send(.refresh(refresh), from: index, purpose: .refresh(resume: resume, isRetry: isRetry), byAttacker: byAttacker)
     }
 

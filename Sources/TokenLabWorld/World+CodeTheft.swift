@@ -24,7 +24,7 @@ extension World {
             try settle()
         case "logs", "sniff":
             let place: NetworkRecord.Place = capability == "logs" ? .urlInLog : .plainLink
-            guard let crossing = network.latest(.code, at: place, client: victim) else {
+            guard let crossing = network.latest(.code, at: place, client: clients[victim].browser) else {
                 if policy.loginFlow == .password && !network.anyCode(client: victim) { return blocked(noCode, "RFC 9700 §2.4") }
                 return capability == "logs"
                     ? blocked("no callback URL of \(user)'s carried a code yet", "RFC 6819 §4.4.1.1")

@@ -47,6 +47,14 @@ struct Exchange {
         case logout(refresh: String?, access: String?)
         case revoke(String)
         case api(resource: Int, token: String?)
+        /// To the app's backend (World+Backend): the login callback with the code,
+        case backendLogin(code: String, state: String)
+        /// an API call the BFF makes for the page,
+        case backendCall(resource: Int)
+        /// a fresh access token (token-mediating) or a refresh of the session (bff),
+        case backendToken
+        /// the end of the session.
+        case backendLogout
     }
 
     enum Response {
@@ -56,6 +64,10 @@ struct Exchange {
         case oauthError(OAuthError)
         case revoked
         case api(APIResponse)
+        /// The backend's login answer: its session cookie, and the access token under token-mediating.
+        case session(String, access: IssuedTokens?)
+        /// The backend did what was asked; the page learns only this.
+        case backendDone(String)
     }
 
     let client: Int
@@ -109,6 +121,7 @@ extension World {
     func serverReceives(_ index: Int) {
         guard let exchange = exchanges[index] else { return }
         let client = clients[exchange.client]
+        if exchange.request.goesToBackend { return backendReceives(index) }
         var response = Exchange.Response.pending
         switch exchange.request {
         case .password:
@@ -121,9 +134,11 @@ extension World {
         case .codeGrant(let request):
             response = codeGrantArrives(request, from: exchange.client, proof: exchange.proof)
         case .refresh(let token):
-            let (result, revokedFamily) = auth.refreshGrant(token: token, proof: exchange.proof, now: now, policy: policy)
+            let (result, revokedFamily) = auth.refreshGrant(token: token, proof: exchange.proof, authenticated: client.isBackend,
+                                                            now: now, policy: policy)
             counters.refreshes += 1
             var carried = refreshRidesInCookie(client) ? "refresh (Cookie \(shortID(token)))" : "refresh_token \(shortID(token))"
+            if client.isBackend { carried += " + client credentials" }
             if case .crossSiteRefresh = exchange.purpose { carried += "  (cross-site, from mallory's page)" }
             else if exchange.byAttacker { carried += "  (sent by mallory's script)" }
             response = respond(result, to: client, action: "POST /token \(carried)", presented: token)
@@ -175,6 +190,8 @@ extension World {
                 record(.request, from: client.name, to: "auth", "POST /revoke \(shortID(token))", "200 " + note,
                        status: 200, rule: "RFC 7009 §2.2", tokens: [shortID(token)])
             }
+        case .backendLogin, .backendCall, .backendToken, .backendLogout:
+            return
         case .api(let resourceIndex, let token):
             if policy.validation == .introspection, let token {
                 if let cached = api.cachedIntrospection(token, now: now) {
@@ -227,7 +244,7 @@ extension World {
                     outcome += " (refresh token kept, no rotation)"
                 } 
                 outcome += " fam\(issued.family + 1)"
-                if let refresh = issued.refresh, !client.isAttacker, policy.refreshStorage == .cookie {
+                if let refresh = issued.refresh, !client.isAttacker, !client.isBackend, policy.refreshStorage == .cookie {
                     outcome += "; Set-Cookie \(shortID(refresh)) (\(policy.refreshCookieAttributes)), \(at) in the JSON body"
                 }
                 if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text), a practice RFC 9700 does not define" }
@@ -273,16 +290,18 @@ extension World {
         let r = Resource.catalog[resource]
         let carrier = policy.dpop ? "DPoP" : client.carrier(inQuery: policy.tokenInQuery)
         let credential = token.map { "\(carrier) \(shortID($0))" } ?? "no token"
-        let via = client.crossSitePending ? "  (cross-site, from mallory's page)" : "  (sent by mallory's script)"
-        let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker ? via : "")
+        // A backend's call for a page: the page's own request (World+Backend) carries the marks.
+        let crossSite = client.crossSitePending || (client.serves.map { clients[$0].crossSitePending } ?? false)
+        let via = crossSite ? "  (cross-site, from mallory's page)" : "  (sent by mallory's script)"
+        let action = "\(r.method) \(r.path)  \(credential)" + (byAttacker && !client.isBackend ? via : "")
         record(.request, from: client.name, to: "api", action, answer.summary,
                status: answer.status, rule: answer.status == 200 ? nil : answer.rule, tokens: token.map { [shortID($0)] } ?? [],
                challenge: challenge(for: answer, token: token))
         // Follow the attacker's material: every use counts, and a 401 says what stopped it.
         let material: Int?
         if byAttacker {
-            let how = client.crossSitePending ? "CSRF: requests forged from another site" : "XSS riding \(client.user)'s browser"
-            material = attackLog.acquire(id: "\(client.user)'s session" + (client.crossSitePending ? " (csrf)" : " (xss)"), kind: "session", token: nil,
+            let how = crossSite ? "CSRF: requests forged from another site" : "XSS riding \(client.user)'s browser"
+            material = attackLog.acquire(id: "\(client.user)'s session" + (crossSite ? " (csrf)" : " (xss)"), kind: "session", token: nil,
                                          origin: "\(how) (nothing stolen)", victim: client.user, at: now)
         } else if client.isAttacker, let token {
             material = attackLog.index(of: token)

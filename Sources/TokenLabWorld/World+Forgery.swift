@@ -29,6 +29,13 @@ extension World {
         }
         let base: TokenLedger.Entry
         if let user = clients.firstIndex(where: { $0.user == reference }) {
+            if clients[user].access == nil, heldByTheBackend(.access, victim: user) != nil {
+                // Not a defence against forgery: the API's checks (and a leaked key) are what they were.
+                return attackBlocked("forge \(kind) from \(reference)",
+                                     why: "nothing to copy: \(reference)'s page holds no access token (the backend keeps it); "
+                                         + "a token forged from scratch would meet the API's checks unchanged",
+                                     rule: "browser-based-apps BCP §6.1.4.2")
+            }
             guard let held = clients[user].access, let entry = ledger.entry(value: held) else {
                 throw CommandError("\(reference) holds no access token to forge from; login \(reference) first")
             }

@@ -37,20 +37,27 @@ extension World {
             return
         }
         let client = clients[index]
-        var login = client.login
+        // Under a backend, the backend starts the flow: it makes and keeps the
+        // state and the PKCE verifier (BCP §6.1.3.1), and the browser is sent
+        // to authorize the backend's client, redirected back to the backend.
+        let viaBackend = policy.hasBackend && !client.isAttacker
+        let keeper = viaBackend ? clients[backend(for: index)] : client
+        let streams = keeper.isBackend ? "backend.\(keeper.user)" : keeper.name
+        var login = keeper.login
         var verifier: String?
         if policy.pkce == .S256 {
             // RFC 7636 §4.1: 32 random octets, base64url: 43 characters.
-            var stream = login.verifiers ?? RandomStream(seed: seed, name: "pkce.verifier.\(client.name)")
+            var stream = login.verifiers ?? RandomStream(seed: seed, name: "pkce.verifier.\(streams)")
             verifier = Base64URL.encode(stream.bytes(32))
             login.verifiers = stream
         }
-        var states = login.states ?? RandomStream(seed: seed, name: "login.state.\(client.name)")
+        var states = login.states ?? RandomStream(seed: seed, name: "login.state.\(streams)")
         let state = Base64URL.encode(states.bytes(12))
         login.states = states
         login.pending = (state, verifier)
-        client.login = login
-        let request = AuthorizationRequest(clientID: client.clientID, redirectURI: World.redirectURI, state: state,
+        keeper.login = login
+        let request = AuthorizationRequest(clientID: viaBackend ? AuthServer.backendClientID : client.clientID,
+                                           redirectURI: viaBackend ? World.backendRedirectURI : World.redirectURI, state: state,
                                            codeChallenge: verifier.map(AuthServer.challenge(for:)))
         send(.authorize(request), from: index, purpose: purpose)
     }
@@ -59,14 +66,16 @@ extension World {
     func authorizationArrives(_ request: AuthorizationRequest, from index: Int) -> Exchange.Response {
         let client = clients[index]
         let action = "GET /authorize (\(client.user)) " + (request.codeChallenge == nil ? "no PKCE" : "S256 challenge")
+            + (request.clientID == AuthServer.backendClientID ? " for the backend" : "")
         switch auth.authorize(request, user: client.user, now: now, policy: policy) {
         case .code(let code, let expiresAt):
             guard isRecording else { return .redirect(code: code, state: request.state) }
             let id = ledger.add(.code, value: code, owner: client.user, family: -1, issuedAt: now, expiresAt: expiresAt)
-            record(.request, from: client.name, to: "auth", action, "302 to /callback?code=\(id)", status: 302, tokens: [id],
+            let callback = request.redirectURI == World.backendRedirectURI ? "/bff/callback" : "/callback"
+            record(.request, from: client.name, to: "auth", action, "302 to \(callback)?code=\(id)", status: 302, tokens: [id],
                    minted: [MintedToken(id: id, fingerprint: "sha256:" + String(TokenHash(of: code).description.prefix(16)))])
             if !policy.tls {
-                network.note(.init(time: now, client: index, token: code, kind: .code, place: .plainLink,
+                network.note(.init(time: now, client: clients[index].browser, token: code, kind: .code, place: .plainLink,
                                    carriedIn: "the redirect (Location: /callback?code=)"))
             }
             return .redirect(code: code, state: request.state)
@@ -83,10 +92,12 @@ extension World {
     func codeGrantArrives(_ request: CodeRequest, from index: Int, proof: String?) -> Exchange.Response {
         let client = clients[index]
         let (result, revokedFamily) = auth.codeGrant(code: request.code, clientID: client.clientID, redirectURI: request.redirectURI,
-                                                     verifier: request.verifier, proof: proof, now: now, policy: policy)
+                                                     verifier: request.verifier, proof: proof, authenticated: client.isBackend,
+                                                     now: now, policy: policy)
         counters.logins += 1
         let code = shortID(request.code)
         let action = "POST /token authorization_code \(code)" + (request.verifier == nil ? ", no verifier" : " + verifier")
+            + (client.isBackend ? " + client credentials" : "")
         let response = respond(result, to: client, action: action, presented: nil)
         guard isRecording else { return response }
         if let family = revokedFamily {
@@ -131,6 +142,13 @@ extension World {
             client.family = issued.family
         case (.redeem, _):
             break
+        case (_, .redirect(let code, let state)) where policy.hasBackend && !client.isAttacker:
+            // The browser follows the redirect to the backend's callback, code and state in the URL.
+            if isRecording {
+                network.note(.init(time: now, client: client.browser, token: code, kind: .code, place: .urlInLog,
+                                   carriedIn: "the callback URL (/bff/callback?code=)"))
+            }
+            send(.backendLogin(code: code, state: state), from: exchange.client, purpose: .login)
         case (_, .redirect(let code, let state)):
             guard let pending = client.login.pending, pending.state == state else {
                 // RFC 6749 §10.12: a redirect the browser did not ask for is not followed up.
@@ -140,7 +158,7 @@ extension World {
             client.login.pending = nil
             // The browser loads the callback URL: the code now sits in that server's access log.
             if isRecording {
-                network.note(.init(time: now, client: exchange.client, token: code, kind: .code, place: .urlInLog,
+                network.note(.init(time: now, client: client.browser, token: code, kind: .code, place: .urlInLog,
                                    carriedIn: "the callback URL (/callback?code=)"))
             }
             send(.codeGrant(CodeRequest(code: code, redirectURI: World.redirectURI, verifier: pending.verifier)),

@@ -5,9 +5,11 @@ extension World {
     /// The tokens a request carries, and where a third party could read them.
     func noteCrossings(of request: Exchange.Request, from client: Int) {
         let plain = !policy.tls
+        // A sniffer watches the machine's link, whichever tab sent the request.
+        let machine = clients[client].browser
         func note(_ token: String?, _ kind: TokenLedger.Kind, _ carriedIn: String, place: NetworkRecord.Place = .plainLink) {
             guard let token, place == .urlInLog || plain else { return }
-            network.note(.init(time: now, client: client, token: token, kind: kind, place: place, carriedIn: carriedIn))
+            network.note(.init(time: now, client: machine, token: token, kind: kind, place: place, carriedIn: carriedIn))
         }
         switch request {
         case .password, .authorize:
@@ -25,6 +27,11 @@ extension World {
         case .logout(let refresh, let access):
             note(refresh, .refresh, "the logout's revocation request")
             note(access, .access, "the logout's revocation request")
+        case .backendLogin(let code, _):
+            note(code, .code, "the callback to the backend (/bff/callback?code=)")
+        case .backendCall, .backendToken, .backendLogout:
+            // Only the session cookie crosses: not a token a thief can present to the API or the auth server.
+            break
         case .revoke(let token):
             note(token, ledger.entry(value: token)?.kind == .refresh ? .refresh : .access, "a revocation request")
         case .api(let resource, let token):
@@ -32,7 +39,7 @@ extension World {
             let path = Resource.catalog[resource].path
             if clients[client].accessStorage == .cookie {
                 // RFC 6265 §4.1.2.5: a Secure cookie is not sent over a plain link at all.
-                if plain && policy.cookieSecure { network.noteSecureCookieWithheld(client: client); return }
+                if plain && policy.cookieSecure { network.noteSecureCookieWithheld(client: machine); return }
                 note(token, .access, "the Cookie header of \(path)")
             } else if policy.tokenInQuery && !policy.dpop {
                 note(token, .access, "the URL of \(path) (?access_token=)", place: .urlInLog)
@@ -46,11 +53,12 @@ extension World {
     /// The tokens a token response carries back over the link.
     func noteCrossings(of issued: IssuedTokens, to client: Int) {
         guard !policy.tls else { return }
-        network.note(.init(time: now, client: client, token: issued.access, kind: .access, place: .plainLink,
+        let machine = clients[client].browser
+        network.note(.init(time: now, client: machine, token: issued.access, kind: .access, place: .plainLink,
                            carriedIn: "the token response"))
         if let refresh = issued.refresh {
-            let cookie = !clients[client].isAttacker && policy.refreshStorage == .cookie
-            network.note(.init(time: now, client: client, token: refresh, kind: .refresh, place: .plainLink,
+            let cookie = !clients[client].isAttacker && !clients[client].isBackend && policy.refreshStorage == .cookie
+            network.note(.init(time: now, client: machine, token: refresh, kind: .refresh, place: .plainLink,
                                carriedIn: cookie ? "the Set-Cookie header of the token response" : "the token response"))
         }
     }

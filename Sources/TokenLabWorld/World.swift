@@ -36,6 +36,8 @@ public final class World {
     /// The attacker's keys and forgery ids (World+AttackerKnowledge).
     var knowledge: AttackerKnowledge
     public internal(set) var counters = Counters()
+    /// Sessions the app's backend has started, for their ids (`s1`, `s2`; World+Backend).
+    var backendSessions = 0
 
     /// The runaway guard's state for the command running now (World+Runaway).
     var commandGuard = CommandGuard()
@@ -59,9 +61,11 @@ public final class World {
         knowledge = AttackerKnowledge(seed: seed)
         auth = AuthServer(seed: seed, users: users)
         api = ResourceServer(keys: auth.keys)
-        for user in users { clients.append(Client(name: user.name + ".browser", user: user.name, password: user.password)) }
+        for user in users {
+            clients.append(Client(name: user.name + ".browser", user: user.name, password: user.password, browser: clients.count))
+        }
         // The attacker: no account, only what she steals (and what that gets her).
-        clients.append(Client(name: World.attacker, user: World.attacker, password: "", isAttacker: true))
+        clients.append(Client(name: World.attacker, user: World.attacker, password: "", isAttacker: true, browser: clients.count))
         api.apply(policy, keys: auth.keys)
     }
 
@@ -77,7 +81,12 @@ public final class World {
         presetName = other.presetName
         auth = AuthServer(copying: other.auth)
         api = ResourceServer(copying: other.api)
-        clients = other.clients.map(Client.init(copying:))
+        // Tabs of one browser share the copy of its profile, as they shared the original.
+        var copies: [Client] = []
+        for client in other.clients {
+            copies.append(Client(copying: client, profile: client.browser < copies.count ? copies[client.browser].profile : nil))
+        }
+        clients = copies
         queue = other.queue
         exchanges = other.exchanges
         freeExchanges = other.freeExchanges
@@ -90,6 +99,7 @@ public final class World {
         network = other.network
         knowledge = other.knowledge
         counters = other.counters
+        backendSessions = other.backendSessions
         shouldInterrupt = other.shouldInterrupt
         eventBudget = other.eventBudget
         // The guard belongs to a running command, which a copy never is in.
@@ -105,7 +115,8 @@ public final class World {
 
     public var userNames: [String] { auth.users.map(\.name) }
     /// Everyone with a device: the users and the attacker.
-    public var actorNames: [String] { clients.map(\.user) }
+    /// A browser's first tab answers to its user's name; later tabs to `alice.tab2`.
+    public var actorNames: [String] { clients.filter { !$0.isBackend }.map { $0.tab == 1 ? $0.user : $0.name } }
     public var partyNames: [String] { ["auth", "api"] + clients.map(\.name) }
 
     // MARK: Policy
@@ -189,5 +200,9 @@ public final class World {
         return token.count > 12 ? String(token.prefix(10)) + "…" : token
     }
 
-    func client(forUser name: String) -> Int? { clients.firstIndex(where: { $0.user == name }) }
+    /// `alice` (or `alice.browser`, `alice.tab1`) is the first tab of alice's browser; `alice.tab2` the second.
+    func client(forUser name: String) -> Int? {
+        clients.firstIndex(where: { $0.tab == 1 && ($0.user == name || $0.name == name || "\($0.user).tab1" == name) })
+            ?? clients.firstIndex(where: { $0.name == name && !$0.isBackend })
+    }
 }

@@ -54,7 +54,7 @@ import Testing
             """)
         #expect(run.output.contains { $0.hasSuffix("mallory  refresh  refused step: mallory holds no refresh token; she holds: nothing") })
         #expect(run.output.contains { $0.hasSuffix("alice.browser  logout  refused step: alice is not logged in") })
-        #expect(run.output.contains { $0.hasSuffix("alice.browser  race tabs  refused step: alice holds no refresh token (login alice first)") })
+        #expect(run.output.contains { $0.hasSuffix("alice.browser  race tabs  refused step: alice has one tab open (open alice opens another)") })
         #expect(run.output.last?.hasSuffix("200 3 orders") == true, "the script went on")
     }
 }

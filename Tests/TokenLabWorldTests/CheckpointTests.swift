@@ -29,6 +29,11 @@ import TokenLabCore
         "admin revoke alice", "admin revoke bob", "password alice", "password bob", "set signing RS256", "set signing HS256",
         "set preset spa", "reload alice", "reload bob", "ride alice refresh", "csrf alice POST /token", "set cookie.samesite none",
         "set storage.access memory", "set storage.refresh cookie", "set cookie.path /", "set cookie.secure off", "attack xss-refresh-via-cookie",
+        "open alice", "open bob", "race tabs alice", "call alice.tab2 GET /orders", "reload alice.tab2", "refresh alice.tab2",
+        "steal all from alice.tab2 via xss", "set storage sessionStorage", "login alice.tab2", "logout alice.tab2", "attack race-two-tabs",
+        "set preset bff", "set preset token-mediating", "set client.architecture bff", "set client.architecture browser",
+        "steal refresh from alice via backend", "steal all from bob via backend", "ride bob refresh", "csrf bob POST /orders",
+        "attack xss-silent-login", "attack xss-proxy bob",
         // Stepping commands outside stepping: refused, and nothing changes.
         "step", "back", "goto 2", "goto 00:15:00", "run",
         "theme contrast", "theme plain",

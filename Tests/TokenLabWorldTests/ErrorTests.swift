@@ -22,9 +22,9 @@ import Testing
         #expect(error("login alcie") == "unknown user 'alcie'; did you mean 'alice'?; valid: alice, bob, mallory")
         #expect(error("revoke at9") == "unknown token 'at9'; valid: none yet (login first)")
         #expect(error("call alice GET /nope") == "unknown resource 'GET /nope'; valid: GET /orders, GET /profile, GET /admin, POST /orders")
-        #expect(error("set preset paranoid") == "unknown preset 'paranoid'; valid: insecure, baseline, rotation, bcp, introspection, dpop, spa")
+        #expect(error("set preset paranoid") == "unknown preset 'paranoid'; valid: insecure, baseline, rotation, bcp, introspection, dpop, spa, token-mediating, bff")
         #expect(error("set access.ttl soon") == "access.ttl takes a duration such as 250ms, 90s, 5m, 2h, 30d; got 'soon'")
-        #expect(error("set storage disk") == "storage takes memory, localStorage, cookie; got 'disk'")
+        #expect(error("set storage disk") == "storage takes memory, localStorage, cookie, sessionStorage; got 'disk'")
         #expect(error("set acess.ttl 5m")?.hasPrefix("unknown policy key 'acess.ttl'; did you mean 'access.ttl'?; valid: access.ttl,") == true)
     }
 

@@ -11,11 +11,14 @@ import TokenLabCore
         "as mallory call GET /admin", "ride V GET /orders", "revoke rt1", "refresh V rt1", "refresh V rt2", "forge none from V",
         "set tls off", "set client.token_in_query on", "steal access from V via sniff", "steal refresh from V via sniff",
         "steal access from V via logs", "as mallory call GET /orders with at1", "as mallory refresh rt1", "as mallory refresh rt2",
+        // The backend (issue 12): a party of its own under bff and token-mediating.
+        "set client.architecture bff", "set client.architecture token-mediating", "steal all from V via backend",
+        "steal all from V via silent", "ride V refresh", "open V", "race tabs V",
     ]
 
     @Test func invariantsHoldForTenThousandRandomSessions() throws {
         var random = RandomStream(seed: 9, name: "invariants")
-        var exercised = (detections: 0, attackerSuccesses: 0, refusals: 0, sniffedOrLogged: 0)
+        var exercised = (detections: 0, attackerSuccesses: 0, refusals: 0, sniffedOrLogged: 0, backendGrants: 0, invalidClient: 0)
         for run in 0..<10_000 {
             let seed = random.next(below: 1_000_000)
             let preset = Policy.presetNames[Int(random.next(below: UInt64(Policy.presetNames.count)))]
@@ -28,6 +31,8 @@ import TokenLabCore
             check(session.world, context: "run \(run), seed \(seed), preset \(preset): \(lines.joined(separator: "; "))")
             let events = session.world.events
             exercised.detections += events.filter { $0.action.hasPrefix("reuse of") }.count
+            exercised.backendGrants += events.filter { $0.from == World.backendName && $0.to == "auth" && $0.status == 200 }.count
+            exercised.invalidClient += events.filter { $0.outcome.hasPrefix("401 invalid_client") }.count
             exercised.attackerSuccesses += events.filter { $0.from == World.attacker && $0.status == 200 }.count
             exercised.refusals += events.filter { ($0.status ?? 0) >= 400 }.count
             exercised.sniffedOrLogged += events.filter { $0.outcome.hasPrefix("got ") && ($0.action.hasSuffix("via sniff") || $0.action.hasSuffix("via logs")) }.count
@@ -38,8 +43,8 @@ import TokenLabCore
             }
         }
         // The properties must have been put to the test, not vacuously true.
-        #expect(exercised.detections > 400 && exercised.attackerSuccesses > 1000 && exercised.refusals > 10_000
-                && exercised.sniffedOrLogged > 200, "\(exercised)")
+        #expect(exercised.detections > 300 && exercised.attackerSuccesses > 1000 && exercised.refusals > 10_000
+                && exercised.sniffedOrLogged > 200 && exercised.backendGrants > 500 && exercised.invalidClient > 50, "\(exercised)")
     }
 
     func check(_ world: World, context: String) {
@@ -66,8 +71,19 @@ import TokenLabCore
                 }
             }
             if let status = event.status, event.to == "auth", event.action.hasPrefix("POST /token"), status != 200 {
-                #expect(status == 400 && (event.outcome.hasPrefix("400 invalid_grant") || event.outcome.hasPrefix("400 invalid_dpop_proof")),
+                #expect(status == 400 && (event.outcome.hasPrefix("400 invalid_grant") || event.outcome.hasPrefix("400 invalid_dpop_proof"))
+                        || status == 401 && event.outcome.hasPrefix("401 invalid_client") && event.from != World.backendName,
                         "\(event.line) — \(context)")
+            }
+            // The backend's tokens: only the backend, a confidential client, ever gets a grant of its families.
+            if event.to == "auth", event.status == 200, event.action.hasPrefix("POST /token"), let id = event.tokens.first,
+               let entry = world.ledger.entry(id: id), entry.family >= 0, entry.family < world.auth.families.count,
+               world.auth.families[entry.family].clientID == AuthServer.backendClientID {
+                #expect(event.from == World.backendName, "a backend family's grant went to \(event.from): \(event.line) — \(context)")
+            }
+            // What reaches a page from its backend never holds a refresh token.
+            if event.to == World.backendName, event.status == 200 || event.status == 302 {
+                for id in event.tokens { #expect(world.ledger.entry(id: id)?.kind != .refresh, "\(event.line) — \(context)") }
             }
             // An attacker's success at the API after detection needs a token minted before it and still unexpired.
             if event.from == World.attacker, event.to == "api", event.status == 200, let id = event.tokens.first,

@@ -68,11 +68,11 @@ import TokenLabTokens
 @Suite struct RaceTests {
     @Test func twoTabsLogTheUserOutWithoutGraceAndNotWithIt() {
         let strict = session(preset: "rotation")
-        strict.run("login alice")
+        strict.run("login alice", "open alice")
         #expect(strict.outcomes(of: "race tabs alice").contains { $0.contains("reuse detected") })
         #expect(strict.world.statusLines().contains("alice.browser: not logged in"))
         let lenient = session(preset: "rotation")
-        lenient.run("set refresh.grace 2s", "login alice")
+        lenient.run("set refresh.grace 2s", "login alice", "open alice")
         #expect(lenient.outcomes(of: "race tabs alice").contains { $0.contains("accepted within refresh.grace 2s") })
         #expect(lenient.outcomes(of: "call alice GET /orders") == ["GET /orders  Bearer at3  200 3 orders"])
     }
@@ -233,7 +233,7 @@ import TokenLabTokens
                     "\(attack.name) needs a paragraph")
         }
         let s = session()
-        #expect(s.run("attacks csrf").first == "csrf [RFC 6750 §5.3, RFC 6265bis §5.6.7]")
+        #expect(s.run("attacks csrf").first == "csrf [RFC 6750 §5.3, draft-ietf-httpbis-rfc6265bis §5.6.7]")
         #expect(s.run("attacks").count == AttackScenario.catalog.count + 3)
     }
 }

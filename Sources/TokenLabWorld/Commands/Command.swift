@@ -38,6 +38,8 @@ public enum Command: Equatable, Sendable {
     case rideRefresh(user: String)
     /// The page reloads: what was in memory is gone.
     case reload(user: String)
+    /// A new tab of the user's browser loads the app (`alice.tab2`, ...).
+    case openTab(user: String)
     case race(kind: String, user: String)
     case csrf(user: String, method: String, path: String)
     case redeem(party: String, code: String?, redirectURI: String?)
@@ -97,7 +99,7 @@ extension Command {
     public var changesWorld: Bool {
         switch self {
         case .login, .call, .callWith, .refresh, .logout, .revoke, .introspect, .advance, .advanceUntilExpiry, .set, .setPreset, .steal,
-             .forge, .forgeEdit, .crack, .signup, .ride, .rideRefresh, .reload, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem,
+             .forge, .forgeEdit, .crack, .signup, .ride, .rideRefresh, .reload, .openTab, .attack, .race, .rotateKeys, .retireKey, .csrf, .redeem,
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
@@ -168,7 +170,7 @@ public struct CommandSpec: Sendable {
                     example: "password alice", rule: "RFC 9700 §4.14.2"),
         CommandSpec(name: "status", usage: "status", summary: "time, seed, policy and each browser's session",
                     example: "status", rule: nil),
-        CommandSpec(name: "steal", usage: "steal access|refresh|all|code from USER via xss|sniff|device|logs|insider|silent|intercept",
+        CommandSpec(name: "steal", usage: "steal access|refresh|all|code from USER via xss|sniff|device|logs|insider|silent|intercept|backend",
                     summary: "mallory tries a capability; the world decides what it can reach",
                     example: "steal refresh from alice via xss", rule: "RFC 6819 §4, browser-based-apps BCP §5"),
         CommandSpec(name: "as", usage: "as PARTY call METHOD PATH [with TOKEN] | as PARTY refresh [TOKEN] | as PARTY logout | as PARTY redeem [CODE [URI]]",
@@ -192,11 +194,14 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "reload", usage: "reload USER",
                     summary: "USER's page reloads: tokens in memory are gone; with a refresh cookie the app refreshes silently",
                     example: "reload alice", rule: "browser-based-apps BCP §8.4"),
+        CommandSpec(name: "open", usage: "open USER",
+                    summary: "a new tab of USER's browser loads the app (alice.tab2, alice.tab3...; plain alice is the first tab): it shares cookies and localStorage, not memory or sessionStorage; any command taking USER takes a tab",
+                    example: "open alice", rule: "browser-based-apps BCP §8.4, §8.5"),
         CommandSpec(name: "csrf", usage: "csrf USER METHOD PATH | csrf USER POST /token",
                     summary: "a page on mallory's site makes USER's browser send a request; SameSite and storage decide what rides along",
-                    example: "csrf alice POST /orders", rule: "RFC 6750 §5.3, RFC 6265bis §5.6.7"),
+                    example: "csrf alice POST /orders", rule: "RFC 6750 §5.3, draft-ietf-httpbis-rfc6265bis §5.6.7"),
         CommandSpec(name: "race", usage: "race tabs|logout|lost USER",
-                    summary: "races without an attacker: two tabs refreshing at once, a refresh racing logout, a lost response",
+                    summary: "races without an attacker: every open tab refreshing at once (open USER first), a refresh racing logout, a lost response",
                     example: "race tabs alice", rule: "RFC 9700 §4.14.2, RFC 7009 §2"),
         CommandSpec(name: "attacks", usage: "attacks [NAME]", summary: "the attack catalog, or one attack explained with its rules",
                     example: "attacks xss-persistent", rule: nil),

@@ -88,6 +88,7 @@ public enum CommandParser {
         case ("signup", 1): return .signup(party: args[0])
         case ("ride", 2) where args[1] == "refresh": return .rideRefresh(user: args[0])
         case ("reload", 1): return .reload(user: args[0])
+        case ("open", 1): return .openTab(user: args[0])
         case ("ride", 3): return .ride(user: args[0], method: args[1].uppercased(), path: args[2])
         case ("race", 2): return .race(kind: args[0], user: args[1])
         case ("csrf", 3): return .csrf(user: args[0], method: args[1].uppercased(), path: args[2])

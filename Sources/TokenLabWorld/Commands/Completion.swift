@@ -35,7 +35,7 @@ public enum Completion {
         case ("revoke", 0), ("introspect", 0), ("decode", 0): return tokens
         case ("advance", 0): return ["until", "250ms", "30s", "1m", "5m", "15m", "1h", "1d"]
         case ("advance", 1) where args[0] == "until":
-            return tokens + world.clients.flatMap { ["\($0.user).access", "\($0.user).refresh"] }
+            return tokens + world.actorNames.flatMap { ["\($0).access", "\($0).refresh"] }
         case ("advance", 2) where args[0] == "until": return ["expires"]
         case ("set", 0): return PolicyKey.all.map(\.name) + ["preset"]
         case ("set", 1) where args[0] == "preset": return Policy.presetNames
@@ -71,7 +71,8 @@ public enum Completion {
         case ("crack", 0): return world.userNames + tokens
         case ("signup", 0): return [World.attacker]
         case ("forge", 2): return world.userNames + tokens
-        case ("ride", 0), ("csrf", 0), ("reload", 0): return world.userNames
+        case ("ride", 0), ("csrf", 0), ("reload", 0): return world.actorNames.filter { $0 != World.attacker }
+        case ("open", 0): return world.userNames
         case ("csrf", 1): return Array(Set(Resource.catalog.map(\.method))).sorted()
         case ("csrf", 2): return Resource.catalog.filter { $0.method == args[1].uppercased() }.map(\.path)
             + (args[1].uppercased() == "POST" ? [AuthServer.tokenPath] : [])

@@ -141,6 +141,7 @@ public final class Interpreter {
         case .ride(let user, let method, let path): try world.ride(user: user, method: method, path: path)
         case .rideRefresh(let user): try world.rideRefresh(user: user)
         case .reload(let user): try world.reload(user: user)
+        case .openTab(let user): try world.openTab(user: user)
         case .race(let kind, let user): try world.race(kind, user: user)
         case .csrf(let user, let method, let path): try world.csrf(user: user, method: method, path: path)
         case .report: return world.reportLines()
@@ -172,7 +173,7 @@ public final class Interpreter {
         let index = try world.clientIndex(victim)
         guard !world.clients[index].isAttacker else { throw CommandError("the victim must be alice or bob") }
         var lines: [String] = []
-        if world.clients[index].access == nil { lines.append("login \(victim)") }
+        if world.clients[index].access == nil && world.clients[index].session == nil { lines.append("login \(victim)") }
         lines += scenario.lines(victim: victim)
         attackItems = [.text("attack \(name) on \(victim): \(scenario.summary) [\(scenario.rules)]")]
         for line in lines {
@@ -208,6 +209,7 @@ public final class Interpreter {
         let note = policy.keepAllowedAlgorithmsConsistent(after: key)
         let before = policyKey.value(in: world.policy)
         world.setPolicy(policy)
-        return ["\(key): \(before) -> \(policyKey.value(in: policy))" + (note.map { " (\($0))" } ?? "")]
+        let ignored = policy.notApplying(key)
+        return ["\(key): \(before) -> \(policyKey.value(in: policy))" + (note.map { " (\($0))" } ?? "") + (ignored.map { " (\($0))" } ?? "")]
     }
 }

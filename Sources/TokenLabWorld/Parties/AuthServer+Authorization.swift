@@ -38,7 +38,20 @@ enum AuthorizationResult {
 extension AuthServer {
     /// The one registered client and its one redirect URI. The model has no
     /// dynamic registration: a public browser client, known by its id.
-    static let registeredRedirects = ["browser-app": World.redirectURI]
+    static let registeredRedirects = ["browser-app": World.redirectURI, backendClientID: World.backendRedirectURI]
+    /// The app's backend (BFF or token-mediating) is a confidential client (RFC 6749 §2.1).
+    static let backendClientID = "backend-app"
+    static let confidentialClients = [backendClientID]
+
+    /// RFC 6749 §3.2.1: a confidential client authenticates at the
+    /// token endpoint; without its credentials the answer is 401
+    /// invalid_client (§5.2). Nil when the request may go on.
+    static func clientAuthenticationFailure(clientID: String, authenticated: Bool) -> OAuthError? {
+        guard confidentialClients.contains(clientID), !authenticated else { return nil }
+        return OAuthError(status: 401, code: "invalid_client",
+                          description: "client authentication failed: \(clientID) is a confidential client and the request carries none of its credentials",
+                          rule: "RFC 6749 §3.2.1, §5.2")
+    }
     /// RFC 6749 §4.1.2 recommends at most 10 minutes; a minute is plenty for a redirect.
     static let codeLifetime = Duration.seconds(60)
 
@@ -64,10 +77,14 @@ extension AuthServer {
 
     /// The token request with a code (RFC 6749 §4.1.3, RFC 7636 §4.5, §4.6).
     /// A code presented again is refused and its family revoked (RFC 6749 §4.1.2).
-    func codeGrant(code: String, clientID: String, redirectURI: String, verifier: String?, proof: String?,
+    func codeGrant(code: String, clientID: String, redirectURI: String, verifier: String?, proof: String?, authenticated: Bool = false,
                    now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
         func refuse(_ description: String, _ rule: String) -> (TokenResult, revokedFamily: Int?) {
             (.refused(OAuthError(description: description, rule: rule)), nil)
+        }
+        // Client authentication comes first (RFC 6749 §4.1.3): the code was issued to a confidential client.
+        if let failure = AuthServer.clientAuthenticationFailure(clientID: codes[code]?.clientID ?? clientID, authenticated: authenticated) {
+            return (.refused(failure), nil)
         }
         guard let record = codes[code] else { return refuse("unknown authorization code", "RFC 6749 §5.2") }
         guard record.clientID == clientID else { return refuse("the code was issued to another client", "RFC 6749 §4.1.3") }

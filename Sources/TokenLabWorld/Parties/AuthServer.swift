@@ -174,13 +174,20 @@ public final class AuthServer {
     }
 
     /// Refresh token grant (RFC 6749 §6) with rotation and reuse detection (RFC 9700 §4.14.2).
-    func refreshGrant(token: String, proof: String?, now: VirtualTime, policy: Policy) -> (TokenResult, revokedFamily: Int?) {
+    /// `authenticated`: the request carries the client's credentials (only
+    /// a backend, a confidential client, has any).
+    func refreshGrant(token: String, proof: String?, authenticated: Bool = false, now: VirtualTime,
+                      policy: Policy) -> (TokenResult, revokedFamily: Int?) {
         guard let index = store.slot(of: TokenHash(of: token)) else {
             return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
         }
         let record = store[index]
         let familyIndex = Int(record.family)
         let family = families[familyIndex]
+        // RFC 6749 §6: a confidential client's refresh token is refused without its authentication.
+        if let failure = AuthServer.clientAuthenticationFailure(clientID: family.clientID, authenticated: authenticated) {
+            return (.refused(failure), nil)
+        }
         if let revoked = family.revoked {
             return (.refused(OAuthError(description: "family fam\(familyIndex + 1) was revoked at \(revoked.at.clockText) (\(revoked.reason))",
                                         rule: "RFC 6749 §5.2")), nil)

@@ -13,7 +13,15 @@ extension Policy {
             return "client.refresh_ahead \(ahead.text) must be shorter than access.ttl \(accessTTL.text)\(rounded); "
                 + "otherwise each new token is due for refresh at once and the client refreshes forever"
         }
-        if refreshStorage == .cookie, !Policy.pathMatches(requestPath: AuthServer.tokenPath, cookiePath: cookiePath) {
+        if hasBackend, loginFlow == .password {
+            return "client.architecture \(architecture.rawValue) needs login.flow code: the backend MUST use the authorization code grant "
+                + "(browser-based-apps BCP §6.1.3.1, §6.2.3.1)"
+        }
+        if architecture == .tokenMediating, dpop {
+            return "dpop on with client.architecture token-mediating: the backend gets the token and the page uses it, so the DPoP key "
+                + "would be split over two parties, which RFC 9449 does not define (browser-based-apps BCP §6.2.4.3.2)"
+        }
+        if refreshStorage == .cookie, !hasBackend, !Policy.pathMatches(requestPath: AuthServer.tokenPath, cookiePath: cookiePath) {
             return "cookie.path \(cookiePath) excludes the token endpoint \(AuthServer.tokenPath): the browser would never send the refresh cookie "
                 + "there (RFC 6265 §5.1.4); use /token or /"
         }

@@ -1,9 +1,11 @@
 import TokenLabCore
 
 /// Where a client keeps its tokens; decides what XSS can read and how the
-/// access token travels (RFC 6750 §2.1 header, or a cookie).
+/// access token travels (RFC 6750 §2.1 header, or a cookie). Memory and
+/// sessionStorage belong to one tab; localStorage and cookies are shared by
+/// the browser's tabs (browser-based-apps BCP §8.4, §8.5).
 public enum TokenStorage: String, CaseIterable, Sendable {
-    case memory, localStorage, cookie
+    case memory, localStorage, cookie, sessionStorage
 }
 
 public enum SameSite: String, CaseIterable, Sendable {
@@ -34,6 +36,31 @@ public enum PKCEMethod: String, CaseIterable, Sendable {
 /// §3.2), or a common word (RFC 8725 §3.5 forbids it; `crack` finds it).
 public enum SecretStrength: String, CaseIterable, Sendable {
     case strong, weak
+}
+
+/// Who is the OAuth client (browser-based-apps BCP §6): the page itself
+/// (§6.3), a token-mediating backend that keeps the refresh token and hands
+/// the page the access token (§6.2), or a backend-for-frontend that keeps
+/// both and proxies the page's API calls (§6.1). Both backends are
+/// confidential clients: the token endpoint wants their credentials.
+public enum ClientArchitecture: String, CaseIterable, Sendable {
+    case browser
+    case tokenMediating = "token-mediating"
+    case bff
+}
+
+extension ClientArchitecture {
+    /// One paragraph each, with the section of the browser-based-apps BCP.
+    public var explanation: String {
+        switch self {
+        case .browser:
+            "the page is a public OAuth client (browser-based-apps BCP §6.3): it runs the code flow with PKCE and keeps both tokens where storage says, so injected script can read them or run a silent login of its own."
+        case .tokenMediating:
+            "a token-mediating backend (browser-based-apps BCP §6.2), a confidential client, runs the code exchange with its credentials and keeps the refresh token; the page gets only the access token (from the backend, with its session cookie) and calls the API itself, so script can steal access tokens but never the refresh token."
+        case .bff:
+            "a backend-for-frontend (browser-based-apps BCP §6.1), a confidential client, runs the code exchange with its credentials, keeps both tokens and calls the API for the page; the page holds only an HttpOnly session cookie, so script steals no token, but can ride the session while the page is open."
+        }
+    }
 }
 
 /// Every defence, as a named setting. Presets are values of this type.
@@ -83,6 +110,8 @@ public struct Policy: Equatable, Sendable {
     public var loginFlow: LoginFlow = .code
     public var pkce: PKCEMethod = .S256
     public var secretStrength: SecretStrength = .strong
+    /// Who holds the tokens: the page, a token-mediating backend, or a BFF.
+    public var architecture: ClientArchitecture = .browser
 
     public init() {}
 }
@@ -94,7 +123,10 @@ extension Policy {
          + ["SameSite=\(cookieSameSite.rawValue.capitalized)", "Path=\(cookiePath)"]).joined(separator: " ")
     }
 
-    public static let presetNames = ["insecure", "baseline", "rotation", "bcp", "introspection", "dpop", "spa"]
+    public static let presetNames = ["insecure", "baseline", "rotation", "bcp", "introspection", "dpop", "spa", "token-mediating", "bff"]
+
+    /// A backend (BFF or token-mediating) is the OAuth client.
+    var hasBackend: Bool { architecture != .browser }
 
     public static func preset(named name: String) -> Policy? {
         switch name {
@@ -105,6 +137,8 @@ extension Policy {
         case "introspection": .introspection
         case "dpop": .dpop
         case "spa": .spa
+        case "token-mediating": .tokenMediating
+        case "bff": .bff
         default: nil
         }
     }
@@ -175,6 +209,32 @@ extension Policy {
         p.cookieSameSite = .strict
         p.revokeOnLogout = true
         p.tls = true
+        return p
+    }
+
+    /// A backend-for-frontend (browser-based-apps BCP §6.1): a confidential
+    /// client on the server holds both tokens and proxies the page's API
+    /// calls; the page holds only an HttpOnly, Secure, SameSite=Strict
+    /// session cookie with Path=/ (§6.1.3.2). Rotation with reuse detection
+    /// and revocation on logout as in `spa`.
+    public static var bff: Policy {
+        var p = rotation
+        p.architecture = .bff
+        p.cookieHttpOnly = true
+        p.cookieSecure = true
+        p.cookieSameSite = .strict
+        p.cookiePath = "/"
+        return p
+    }
+
+    /// A token-mediating backend (browser-based-apps BCP §6.2): a
+    /// confidential client on the server obtains the tokens, keeps the
+    /// refresh token and hands the page the access token, which the page
+    /// keeps in memory (§6.2.4.3.1) and sends to the API itself.
+    public static var tokenMediating: Policy {
+        var p = bff
+        p.architecture = .tokenMediating
+        p.accessStorage = .memory
         return p
     }
 

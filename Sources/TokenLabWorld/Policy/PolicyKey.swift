@@ -102,7 +102,7 @@ extension PolicyKey {
                   }),
         .flag("cookie.httponly", \.cookieHttpOnly, "script cannot read the token cookie", rule: "browser-based-apps BCP §6.1.3.2"),
         .flag("cookie.secure", \.cookieSecure, "the token cookie is only sent over TLS", rule: "RFC 6265 §4.1.2.5"),
-        .choice("cookie.samesite", \.cookieSameSite, "cross-site requests carry the cookie or not", rule: "RFC 6265bis §5.6.7"),
+        .choice("cookie.samesite", \.cookieSameSite, "cross-site requests carry the cookie or not", rule: "draft-ietf-httpbis-rfc6265bis §5.6.7"),
         .flag("tls", \.tls, "links are TLS; off, a sniffer sees every token", rule: "RFC 6749 §10.3, §10.4, RFC 6750 §5.3"),
         .duration("latency", \.latency, "one-way network latency of every link", rule: ""),
         .optionalDuration("client.refresh_ahead", \.refreshAhead, "the client refreshes before use when expiry is this close", rule: "RFC 6749 §6"),
@@ -119,7 +119,7 @@ extension PolicyKey {
                 rule: "browser-based-apps BCP §8.1, §8.4"),
         .choice("storage.refresh", \.refreshStorage, "where the browser keeps the refresh token (cookie: sent by the browser to the token endpoint)",
                 rule: "browser-based-apps BCP §8.1, §6.3"),
-        PolicyKey(name: "cookie.path", summary: "Path of the refresh cookie; the token endpoint is /token", rule: "RFC 6265 §5.1.4",
+        PolicyKey(name: "cookie.path", summary: "Path of the refresh cookie (the token endpoint is /token) or of a backend's session cookie", rule: "RFC 6265 §5.1.4",
                   accepts: "a path starting with /, such as /token or /", values: ["/token", "/"],
                   get: { $0.cookiePath },
                   set: { policy, text in
@@ -127,6 +127,9 @@ extension PolicyKey {
                       policy.cookiePath = text
                       return true
                   }),
+        .choice("client.architecture", \.architecture,
+                "browser: the page is the OAuth client; token-mediating: a backend gets the tokens, keeps the refresh token, hands the page the access token; bff: a backend keeps both and calls the API for the page",
+                rule: "browser-based-apps BCP §6.1, §6.2, §6.3"),
     ]
 
     public static func named(_ name: String) -> PolicyKey? { all.first(where: { $0.name == name }) }
@@ -146,7 +149,23 @@ extension Policy {
 }
 
 extension Policy {
-    var usesCookie: Bool { accessStorage == .cookie || refreshStorage == .cookie }
+    /// A token cookie, or a backend's session cookie.
+    var usesCookie: Bool { accessStorage == .cookie || refreshStorage == .cookie || hasBackend }
+
+    /// Why a setting has no effect under the architecture in force, or nil
+    /// when it applies: `policy` shows it and `set` says it, so nothing is
+    /// silently ignored (the backend holds what the page would have held).
+    public func notApplying(_ key: String) -> String? {
+        switch (architecture, key) {
+        case (.bff, "storage"), (.bff, "storage.access"), (.bff, "storage.refresh"):
+            "not under bff: the page holds no tokens, only the backend's session cookie"
+        case (.tokenMediating, "storage.refresh"):
+            "not under token-mediating: the backend keeps the refresh token"
+        case (.bff, "client.token_in_query"):
+            "not under bff: the page sends no token; the backend calls the API"
+        default: nil
+        }
+    }
 
     /// What is weak about a setting's current value, or nil when it is the
     /// safe choice: `policy` shows which settings an attack can lean on.
@@ -167,11 +186,20 @@ extension Policy {
         case "keys.per_alg": keysPerAlgorithm ? nil : "an RSA public key can be used as an HMAC secret (key confusion)"
         case "leeway": leeway > .minutes(5) ? "expired tokens accepted for long" : nil
         case "storage", "storage.access", "storage.refresh":
-            [accessStorage, refreshStorage].contains(.localStorage) ? "script (XSS) can read the tokens" : nil
+            [accessStorage, refreshStorage].contains(where: { $0 == .localStorage || $0 == .sessionStorage })
+                ? "script (XSS) can read the tokens" : nil
         case "cookie.httponly": usesCookie && !cookieHttpOnly ? "script (XSS) can read the cookie" : nil
         case "cookie.secure": usesCookie && !cookieSecure ? "the cookie crosses plain links" : nil
-        case "cookie.samesite": usesCookie && cookieSameSite == .none ? "cross-site requests carry the cookie (CSRF)" : nil
+        case "cookie.samesite":
+            !usesCookie || cookieSameSite != .none ? nil
+                : cookieSecure ? "cross-site requests carry the cookie (CSRF)" : "browsers ignore a SameSite=None cookie without Secure"
         case "keys.secret": secretStrength == .weak ? "the HS256 secret is a word: one token cracks it offline" : nil
+        case "client.architecture":
+            switch architecture {
+            case .browser: nil
+            case .tokenMediating: "XSS can read the access token the page holds (BCP §6.2.4.1)"
+            case .bff: nil
+            }
         case "tls": tls ? nil : "a sniffer sees every token"
         case "client.token_in_query": tokenInQuery ? "tokens land in server and proxy logs" : nil
         default: nil

@@ -1,6 +1,7 @@
 /// `help` and `help COMMAND`, from the command specs.
 enum HelpView {
-    static let footer = ["durations: 250ms 90s 5m 2h 30d 1h30m   users: alice (user), bob (admin); attacker: mallory   '#' starts a comment"]
+    static let footer = ["durations: 250ms 90s 5m 2h 30d 1h30m   users: alice (user), bob (admin); attacker: mallory   '#' starts a comment",
+                         "tabs: open alice opens alice.tab2; a USER may be a tab   client.architecture browser|token-mediating|bff (policy explains each)"]
 
     static func lines(for name: String?, width: Int? = nil) throws(CommandError) -> [String] {
         guard let name else {
@@ -21,6 +22,11 @@ enum HelpView {
         if spec.name == "set" {
             lines.append("keys: " + PolicyKey.all.map(\.name).joined(separator: " "))
             lines.append("presets: " + Policy.presetNames.joined(separator: " "))
+            // The three architectures of the browser-based-apps BCP, a paragraph each.
+            for architecture in ClientArchitecture.allCases {
+                let text = "client.architecture \(architecture.rawValue): " + architecture.explanation
+                lines += width.map { TextWrap.words(text, width: $0) } ?? [text]
+            }
         }
         return lines
     }

@@ -4,8 +4,12 @@ enum PolicyView {
         var lines = ["preset \(presetName)" + (changed > 0 ? " with \(changed) change\(changed == 1 ? "" : "s") (policy diff shows them)" : "")]
         lines += TextTable.render(
             header: ["key", "value", "risk", "what it does", "rule"],
-            rows: PolicyKey.all.map { [$0.name, $0.value(in: policy), policy.risk(of: $0.name).map { "! " + $0 } ?? "", $0.summary, $0.rule] },
+            rows: PolicyKey.all.map { [$0.name, $0.value(in: policy),
+                                       policy.notApplying($0.name).map { "- " + $0 } ?? policy.risk(of: $0.name).map { "! " + $0 } ?? "",
+                                       $0.summary, $0.rule] },
             width: width)
+        let explanation = "client.architecture \(policy.architecture.rawValue): " + policy.architecture.explanation
+        lines += width.map { TextWrap.words(explanation, width: $0) } ?? [explanation]
         return lines
     }
 

@@ -146,14 +146,15 @@ public struct SequenceModel: Sendable {
         case "sniff": network
         case "logs": logs
         case "insider": "auth"
+        case "backend": World.backendName
         default: device(victim)
         }
     }
 
-    /// The victim's device as the trace names it (`alice.browser`).
+    /// The victim's device as the trace names it (`alice.browser`, or a tab: `alice.tab2`).
     static func device(of user: String, in trace: [TraceView.Entry]) -> String {
         for entry in trace {
-            if case .event(let event) = entry, event.from.hasPrefix(user + ".") { return event.from }
+            if case .event(let event) = entry, event.from == user || event.from.hasPrefix(user + ".") { return event.from }
         }
         return user + ".browser"
     }

@@ -36,6 +36,8 @@ extension World {
             return inner == "refused" ? "introspection" : "introspection (\(inner))"
         }
         let labels: [(String, String)] = [
+            ("nothing to copy", "no token to copy"), ("the backend keeps", "backend holds tokens"), ("holds none", "backend holds tokens"), ("no backend holds", "no backend"),
+            ("client credentials", "client authentication"), ("invalid_client", "client authentication"),
             ("no code (password grant)", "no code (password grant)"), ("(PKCE", "PKCE"), ("single use", "single-use code"),
             ("code already used", "single-use code"), ("redirect_uri", "redirect URI check"),
             ("HttpOnly", "HttpOnly cookie"), ("link is TLS", "TLS"), ("Secure cookie", "Secure cookie"),

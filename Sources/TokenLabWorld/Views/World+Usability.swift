@@ -129,8 +129,11 @@ extension World {
     }
 
     private func sessionUsability(_ material: AttackLog.Material) -> Usability {
-        let index = clients.firstIndex(where: { $0.user == material.victim })
-        let open = index.map { clients[$0].access != nil || clients[$0].refresh != nil } ?? false
+        // Any tab of the victim's browser with a session: its own tokens, or a live session at the backend.
+        let open = clients.indices.contains { i in
+            clients[i].user == material.victim && !clients[i].isAttacker && !clients[i].isBackend
+                && (clients[i].access != nil || clients[i].refresh != nil || liveBackend(for: i) != nil)
+        }
         return Usability(until: material.lastSuccess, hasEnded: !open,
                          what: open ? "nothing yet; it works while the victim's page is open" : "the victim's session ended",
                          rule: "browser-based-apps BCP §5.1.4")

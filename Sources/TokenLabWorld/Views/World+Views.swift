@@ -121,13 +121,24 @@ extension World {
         let changed = policy.differences(from: Policy.preset(named: presetName) ?? policy).count
         var lines = ["time \(now.clockText)  seed \(seed)  policy \(presetName)\(changed > 0 ? " (+\(changed) changes)" : "")  events \(events.count)  tokens \(ledger.entries.count)"]
         for client in clients {
-            guard client.access != nil || client.refresh != nil else {
+            if client.isBackend {
+                guard let session = client.profile.session else {
+                    lines.append("\(client.name) (\(client.user)): no session")
+                    continue
+                }
+                var text = "\(client.name) (\(client.user)'s session \(session)): access \(shortID(client.access)), refresh \(shortID(client.refresh)), server-side"
+                if let family = client.family { text += ", fam\(family + 1) " + (auth.familyIsRevoked(family) ? "revoked" : "active") }
+                lines.append(text)
+                continue
+            }
+            guard client.access != nil || client.refresh != nil || client.session != nil else {
                 lines.append("\(client.name): not logged in")
                 continue
             }
-            var text = "\(client.name): access \(shortID(client.access))"
+            var text = "\(client.name): " + (client.session.map { "session cookie \($0), " } ?? "") + "access \(shortID(client.access))"
             if let expiry = client.accessExpiresAt { text += " (expires \(expiry.clockText) by its clock)" }
-            text += ", refresh \(shortID(client.refresh)) in \(client.refreshStorage.rawValue)"
+            text += client.refresh == nil && client.session != nil ? ", refresh at the backend"
+                : ", refresh \(shortID(client.refresh)) in \(client.refreshStorage.rawValue)"
             if let family = client.family { text += ", fam\(family + 1) " + (auth.familyIsRevoked(family) ? "revoked" : "active") }
             lines.append(text)
         }
