@@ -175,6 +175,18 @@ extension World {
             return
         }
         guard let refresh = client.refresh else { return }
+        // The browser attaches no Secure cookie to a request over a plain
+        // link (RFC 6265 §5.4): with the refresh token in one, the app cannot
+        // refresh at all, and its session is over.
+        if !client.isAttacker, !client.isBackend, !byAttacker, client.refreshStorage == .cookie, policy.cookieSecure, !policy.tls {
+            client.dropTokens()
+            if isRecording {
+                let why = "its refresh cookie \(shortID(refresh)) is Secure, and a Secure cookie is never sent over a plain link"
+                record(.client, from: client.name, "cannot refresh: \(why); \(client.user) must log in again", rule: "RFC 6265 §4.1.2.5, §5.4")
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(why)")
+            }
+            return
+        }
         send(.refresh(refresh), from: index, purpose: .refresh(resume: resume, isRetry: isRetry), byAttacker: byAttacker)
     }
 

@@ -137,3 +137,21 @@ import Testing
         #expect(!s.world.events.contains { $0.action.hasPrefix("POST /token refresh_token") }, "no refresh after the refusal")
     }
 }
+
+/// A Secure cookie never crosses a plain link (RFC 6265 §5.4): with the
+/// refresh token in one, the app cannot refresh over plain HTTP.
+@Suite struct SecureRefreshCookieTests {
+    @Test func overAPlainLinkTheRefreshCookieIsNotSentAndAliceMustLogInAgain() throws {
+        let s = try Session(seed: 1, preset: "spa")
+        for line in ["login alice", "set tls off", "advance 16m", "call alice GET /orders"] {
+            #expect(s.execute(line).error == nil, "\(line)")
+        }
+        #expect(!s.world.events.contains { $0.action.contains("POST /token refresh") }, "no refresh request carries the cookie")
+        #expect(s.world.events.contains { $0.action.hasPrefix("cannot refresh: its refresh cookie rt1 is Secure") })
+        #expect(s.execute("expect alice holds nothing").error == nil)
+        // With TLS the same story refreshes as usual.
+        let tls = try Session(seed: 1, preset: "spa")
+        for line in ["login alice", "advance 16m", "call alice GET /orders"] { _ = tls.execute(line) }
+        #expect(tls.execute("expect last alice 200").error == nil)
+    }
+}
