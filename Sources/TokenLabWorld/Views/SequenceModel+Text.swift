@@ -93,8 +93,14 @@ extension SequenceModel {
             var cursor = 0
             for (i, name) in parties.enumerated() where i % rows == row {
                 let room = rows == 1 ? lane - 1 : 2 * lane - 1
-                let label = name.count > room ? String(name.prefix(room - 1)) + "…" : name
-                let start = max(cursor, min(center(i) - label.count / 2, lineWidth - label.count))
+                var label = name.count > room ? String(name.prefix(room - 1)) + "…" : name
+                // A space between neighbours, and never past the right edge.
+                let start = max(cursor + (cursor > 0 ? 1 : 0), min(center(i) - label.count / 2, lineWidth - label.count))
+                if start + label.count > lineWidth {
+                    let left = lineWidth - start
+                    guard left >= 2 else { continue }
+                    label = String(label.prefix(left - 1)) + "…"
+                }
                 text += String(repeating: " ", count: start - cursor) + paint.party(name, label)
                 cursor = start + label.count
             }
