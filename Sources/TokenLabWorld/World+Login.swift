@@ -85,6 +85,7 @@ extension World {
         let (result, revokedFamily) = auth.codeGrant(code: request.code, clientID: client.clientID, redirectURI: request.redirectURI,
                                                      verifier: request.verifier, proof: proof, now: now, policy: policy)
         counters.logins += 1
+        counters.tokenRequests += 1
         let code = shortID(request.code)
         let action = "POST /token authorization_code \(code)" + (request.verifier == nil ? ", no verifier" : " + verifier")
         let response = respond(result, to: client, action: action, presented: nil)
