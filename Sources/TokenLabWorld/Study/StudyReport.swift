@@ -20,19 +20,31 @@ public struct StudyReport: Sendable {
         public var label: String
         public var key: String
         public var cells: [String]
+        /// The same figures for machines: milliseconds for durations, no `%`.
+        public var values: [String]
     }
 
     public var rows: [Row] {
         let userDays = usersRun * spec.days
         let seconds = spec.days * 86_400
         var rows: [Row] = []
-        func row(_ label: String, _ key: String, _ cell: (StudyTally) -> String) { rows.append(Row(label: label, key: key, cells: tallies.map(cell))) }
+        func row(_ label: String, _ key: String, _ cell: (StudyTally) -> String) {
+            let cells = tallies.map(cell)
+            rows.append(Row(label: label, key: key, cells: cells, values: cells))
+        }
+        func durationRow(_ label: String, _ key: String, _ ms: (StudyTally) -> Int64?) {
+            let values = tallies.map(ms)
+            rows.append(Row(label: label, key: key, cells: values.map { $0.map(StudyReport.duration) ?? "-" },
+                            values: values.map { $0.map(String.init) ?? "" }))
+        }
         row("thefts", "thefts") { "\($0.thefts)" }
         for (name, p) in [("p50", 50), ("p90", 90), ("p99", 99), ("max", 100)] {
-            row("exposure \(name)", "exposure_\(name)_ms") { $0.thefts == 0 ? "-" : StudyReport.duration(StudyReport.percentile($0.exposures, p)) }
+            durationRow("exposure \(name)", "exposure_\(name)_ms") { $0.thefts == 0 ? nil : StudyReport.percentile($0.exposures, p) }
         }
-        row("detected by reuse", "detected_percent") { $0.thefts == 0 ? "-" : StudyReport.percent($0.detections.count, of: $0.thefts) }
-        row("time to detect p50", "detection_p50_ms") { $0.detections.isEmpty ? "-" : StudyReport.duration(StudyReport.percentile($0.detections, 50)) }
+        rows.append(Row(label: "detected by reuse", key: "detected_percent",
+                        cells: tallies.map { $0.thefts == 0 ? "-" : StudyReport.percent($0.detections.count, of: $0.thefts) },
+                        values: tallies.map { $0.thefts == 0 ? "" : StudyReport.decimal($0.detections.count * 100, over: $0.thefts, places: 1) }))
+        durationRow("time to detect p50", "detection_p50_ms") { $0.detections.isEmpty ? nil : StudyReport.percentile($0.detections, 50) }
         row("false logouts/1k u-d", "false_logouts_per_1000_user_days") {
             StudyReport.decimal($0.falseLogouts.reduce(0, +) * 1000, over: userDays, places: 1)
         }
@@ -126,7 +138,7 @@ public struct StudyReport: Sendable {
 
     public var csv: [String] {
         ["figure," + spec.columns.map { StudyReport.csvField($0.label) }.joined(separator: ",")]
-            + rows.map { row in ([row.key] + row.cells).map(StudyReport.csvField).joined(separator: ",") }
+            + rows.map { row in ([row.key] + row.values).map(StudyReport.csvField).joined(separator: ",") }
     }
 
     public var markdown: [String] {
