@@ -27,9 +27,15 @@ public enum Matrix {
     }
 
     public static func run(attack: String, preset: String, seed: UInt64 = 1) -> Cell {
-        guard let session = try? Session(seed: seed, preset: preset) else {
+        guard let policy = Policy.preset(named: preset) else {
             preconditionFailure("matrix presets come from Policy.presetNames")
         }
+        return run(attack: attack, policy: policy, presetName: preset, seed: seed)
+    }
+
+    /// One cell under any policy: a defence exercise's story runs here.
+    static func run(attack: String, policy: Policy, presetName preset: String, seed: UInt64) -> Cell {
+        let session = Session(seed: seed, preset: preset, policy: policy)
         for line in ["login alice", "call alice GET /orders", "attack \(attack) alice"] {
             let result = session.execute(line)
             precondition(result.error == nil, "matrix step '\(line)' failed: \(result.error?.message ?? "")")

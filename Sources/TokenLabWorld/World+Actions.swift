@@ -30,7 +30,9 @@ extension World {
                 clients[index].access = token
             }
         }
-        startCall(client: index, resource: resource, isRetry: false)
+        // A token she chose is presented as it is: no refresh ahead of it,
+        // and no refresh-and-retry with another after a 401.
+        startCall(client: index, resource: resource, isRetry: reference != nil)
         try settle()
     }
 

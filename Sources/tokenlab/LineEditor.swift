@@ -12,7 +12,7 @@ let readingLine = Atomic<Bool>(false)
 // Readline calls back into C function pointers, which cannot capture: the
 // session they complete against lives in these globals, touched only on the
 // main thread between readline calls.
-nonisolated(unsafe) private var completionSession: Session?
+nonisolated(unsafe) private var completionShell: Shell?
 nonisolated(unsafe) private var completionMatches: [String] = []
 nonisolated(unsafe) private var completionIndex = 0
 
@@ -22,9 +22,9 @@ final class LineEditor {
     private let historyPath: String?
     static let historyLimit: Int32 = 1000
 
-    init(session: Session, historyPath: String?) {
+    init(shell: Shell, historyPath: String?) {
         self.historyPath = historyPath
-        completionSession = session
+        completionShell = shell
         rl_readline_name = UnsafePointer(strdup("tokenlab"))
         rl_attempted_completion_function = { text, start, _ in
             LineEditor.complete(text: text, start: start)
@@ -53,8 +53,6 @@ final class LineEditor {
         }
     }
 
-    func use(_ session: Session) { completionSession = session }
-
     /// The next line, or nil at end of input (Ctrl-D).
     func readLine(prompt: String) -> String? {
         readingLine.store(true, ordering: .relaxed)
@@ -81,10 +79,11 @@ final class LineEditor {
     }
 
     private static func complete(text: UnsafePointer<CChar>?, start: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
-        guard let session = completionSession, let buffer = rl_line_buffer else { return nil }
+        guard let shell = completionShell, let buffer = rl_line_buffer else { return nil }
         let before = String(decoding: UnsafeRawBufferPointer(start: buffer, count: Int(start)), as: UTF8.self)
         let typed = text.map { String(cString: $0) } ?? ""
-        guard let candidates = Completion.candidates(before: before + typed, world: session.world) else {
+        guard let candidates = Completion.candidates(before: before + typed, world: shell.session.world,
+                                                     pending: shell.pendingCommand, lessons: shell.lessonIDs) else {
             rl_attempted_completion_over = 0 // a file name: let readline complete paths
             return nil
         }

@@ -15,112 +15,40 @@ struct Repl: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("The starting policy preset: \(Policy.presetNames.joined(separator: ", ")).", valueName: "preset"))
     var policy: String = "baseline"
 
+    @Option(name: .long, help: ArgumentHelp("Where the lessons are (default: TOKENLAB_LESSONS, else ./Lessons).", valueName: "dir"))
+    var lessons: String?
+
     func run() throws {
         let session: Session
         do { session = try Session(seed: seed, preset: policy) } catch { throw Files.fail("tokenlab: \(error.message)") }
-        session.colors = Terminal.wantsColor
-        session.width = Terminal.width
-        // Tables and lines fit the terminal (or COLUMNS); piped output without COLUMNS keeps its natural width.
-        fitWidth = Terminal.fitWidth
-        if let fitWidth { session.tableWidth = fitWidth }
-        if Terminal.inputIsTerminal {
-            interactive(session)
-        } else if !piped(session) {
-            throw ExitCode.failure
-        }
+        let shell = Shell(session: session, lessonsDirectory: LessonLibrary.directory(lessons))
+        if !Repl.serve(shell) { throw ExitCode.failure }
     }
 
-    private func interactive(_ session: Session) {
-        print("tokenlab \(toolVersion)  seed \(session.seed)  policy \(session.startingPreset)  ('help' lists commands, Tab completes, Ctrl-D quits)")
-        let editor = LineEditor(session: session, historyPath: Terminal.historyPath)
-        session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
-        while let line = editor.readLine(prompt: prompt(session)) {
-            session.width = Terminal.width
-            fitWidth = Terminal.fitWidth
-            if let fitWidth { session.tableWidth = fitWidth }
-            if !handle(line, in: session, source: nil) { break }
+    /// Reads lines until the end (a terminal: with readline and a prompt).
+    /// False if input was piped and a line failed.
+    static func serve(_ shell: Shell, banner: Bool = true) -> Bool {
+        guard Terminal.inputIsTerminal else { return piped(shell) }
+        if banner {
+            print("tokenlab \(toolVersion)  seed \(shell.session.seed)  policy \(shell.session.startingPreset)  ('help' lists commands, 'lessons' the course, Tab completes, Ctrl-D quits)")
+        }
+        let editor = LineEditor(shell: shell, historyPath: Terminal.historyPath)
+        shell.session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
+        while let line = editor.readLine(prompt: shell.prompt) {
+            if !shell.handle(line, source: nil) { break }
         }
         print("")
+        return true
     }
 
     /// Reads standard input line by line (no readline: it would echo, and
     /// would take a Tab for completion). False if any line failed.
-    private func piped(_ session: Session) -> Bool {
-        var allGood = true
+    private static func piped(_ shell: Shell) -> Bool {
         var number = 0
         while let line = readLine(strippingNewline: true) {
             number += 1
-            let before = failures
-            if !handle(line, in: session, source: "<stdin>:\(number)") { break }
-            if failures > before { allGood = false }
+            if !shell.handle(line, source: "<stdin>:\(number)") { break }
         }
-        return allGood
-    }
-
-    private func prompt(_ session: Session) -> String {
-        let seedPart = session.seed == 1 ? "" : "[seed \(session.seed)]"
-        return "tokenlab\(seedPart) \(session.world.now.shortClockText)> "
-    }
-
-    /// Runs one line; false when the session should end.
-    private func handle(_ line: String, in session: Session, source: String?) -> Bool {
-        let result = session.execute(line)
-        switch result.effect {
-        case .quit?:
-            show(result, session: session, source: source)
-            return false
-        case .write(let path, let text)?:
-            // "saved ..." only once it is true.
-            do {
-                try Files.writeAtomically(text, to: path)
-                show(result, session: session, source: source)
-            } catch {
-                report("cannot write \(path): \(error.reason)", source: source)
-            }
-        case .load(let path)?:
-            show(result, session: session, source: source)
-            let bytes: [UInt8]
-            do { bytes = try Files.readBytes(path) } catch {
-                report("cannot read \(path): \(error.reason)", source: source)
-                return true
-            }
-            do {
-                let text = try ScriptText.decode(bytes, name: path)
-                show(session.load(text: text, name: path), session: session, source: source)
-            } catch {
-                report(error.message, source: source)
-            }
-        case nil:
-            show(result, session: session, source: source)
-        }
-        return true
-    }
-
-    private func show(_ result: CommandResult, session: Session, source: String?) {
-        if let error = result.error {
-            report(error.message, source: source)
-            return
-        }
-        for item in result.items {
-            // A line that fits keeps its colours; a longer one is wrapped as
-            // plain text (escape codes must never count as columns).
-            guard let fitWidth, item.text.count > fitWidth else { print(EventStyle.line(for: item, colors: session.colors)); continue }
-            for piece in TextWrap.fitted(item.text, width: fitWidth) {
-                print(item.isNote ? EventStyle.narration(piece, colors: session.colors) : piece)
-            }
-        }
-        if result.effect == nil { fflush(nil) }
-    }
-
-    private func report(_ message: String, source: String?) {
-        failures += 1
-        fflush(nil)
-        Files.printError(source.map { "\($0): \(message)" } ?? "error: \(message)")
+        return shell.failures == 0
     }
 }
-
-/// The width output must fit, or nil to print lines whole (see Terminal.fitWidth).
-nonisolated(unsafe) private var fitWidth: Int?
-
-/// Lines that failed in this process (a ParsableCommand is a value; the count lives here).
-nonisolated(unsafe) private var failures = 0

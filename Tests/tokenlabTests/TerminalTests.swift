@@ -28,8 +28,8 @@ import Testing
             return capture ? outcome.stdout : ""
         }
 
-        func start() throws {
-            let command = "env XDG_STATE_HOME=\(state.path) TERM=xterm NO_COLOR=1 \(CommandLineTests.binary.path)"
+        func start(_ arguments: String = "") throws {
+            let command = "env XDG_STATE_HOME=\(state.path) TERM=xterm NO_COLOR=1 \(CommandLineTests.binary.path) \(arguments)"
             try tmux(["new-session", "-d", "-x", "120", "-y", "50", command], capture: false)
         }
 
@@ -123,5 +123,32 @@ import Testing
         try screen.wait(for: "policy baseline")
         try screen.type("Up")
         try screen.wait(for: "the line from the last session") { _ in screen.promptLine.hasSuffix("> lgoin bob") }
+    }
+
+    @Test func aLearnerWalksALessonStepHintFailedCheckAndSolution() throws {
+        let screen = try Screen()
+        defer { screen.stop() }
+        try screen.start("lesson 1 --lessons \(LessonCommandTests.lessons.path)")
+        try screen.wait(for: "next: login alice")
+        #expect(screen.promptLine.contains("[access-and-refresh 1/"))
+
+        // Tab completes the command the lesson waits for; Enter runs it.
+        try screen.type("lo", "Tab")
+        try screen.wait(for: "the completed command") { _ in screen.promptLine.hasSuffix("> login") }
+        try screen.type("C-u", "Enter")
+        try screen.wait(for: "✓ alice holds rt1")
+        try screen.type("Enter")
+        try screen.wait(for: "exercise:")
+
+        // A hint, a check that fails, then the goal reached by hand.
+        try screen.type("hint", "Enter")
+        try screen.wait(for: "hint 1 of")
+        try screen.type("check", "Enter")
+        try screen.wait(for: "not yet: 0 of 1 parts hold")
+        try screen.type("advance until alice.access expires", "Enter")
+        try screen.wait(for: "at1 expired")
+        try screen.type("check", "Enter")
+        try screen.wait(for: "solved: every part of the goal holds")
+        try screen.wait(for: "the last step in the prompt") { _ in screen.promptLine.contains("[access-and-refresh 4/4]") }
     }
 }

@@ -58,6 +58,18 @@ public enum Command: Equatable, Sendable {
     case save(path: String)
     case load(path: String)
     case quit
+    /// A check on the world; `text` is the expectation as written.
+    case expect(Expectation, text: String)
+    /// Lessons: list, start, and move through one (the front end runs them).
+    case lesson(LessonControl)
+}
+
+/// What a learner asks of the lesson in progress.
+public enum LessonControl: Equatable, Sendable {
+    case list
+    case start(String)
+    case quit
+    case next, back, hint, check, solution
 }
 
 public enum StolenKind: String, Sendable, CaseIterable {
@@ -74,7 +86,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit, .show:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson:
             false
         }
     }
@@ -82,7 +94,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson: true
         default: false
         }
     }
@@ -188,6 +200,23 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "show", usage: "show [text|mermaid|markdown|json] [FILE]",
                     summary: "this session's trace as text, a Mermaid sequence diagram, a Markdown handout or JSON; written to FILE if given",
                     example: "show mermaid", rule: nil),
+        CommandSpec(name: "expect", usage: "expect CHECK (help expect lists the checks)",
+                    summary: "check the world: the last response, a token's state, who holds what, a family, the time, the report, or a defence story",
+                    example: "expect last 200", rule: nil),
+        CommandSpec(name: "lessons", usage: "lessons", summary: "the course: every lesson with your progress",
+                    example: "lessons", rule: nil),
+        CommandSpec(name: "lesson", usage: "lesson ID|NUMBER | lesson quit",
+                    summary: "start a lesson (a fresh world with its seed and policy); Enter runs its next command; lesson quit leaves it",
+                    example: "lesson 1", rule: nil),
+        CommandSpec(name: "next", usage: "next", summary: "in a lesson: run the rest of this step's commands, or go on to the next step",
+                    example: "next", rule: nil),
+        CommandSpec(name: "back", usage: "back", summary: "in a lesson: back to the start of this step (or, at its start, the previous one)",
+                    example: "back", rule: nil),
+        CommandSpec(name: "hint", usage: "hint", summary: "in a lesson's exercise: the next hint", example: "hint", rule: nil),
+        CommandSpec(name: "check", usage: "check", summary: "in a lesson: check the exercise's goal (or this step's expectations) against your world",
+                    example: "check", rule: nil),
+        CommandSpec(name: "solution", usage: "solution", summary: "in a lesson's exercise: show the solution; Enter then runs it line by line",
+                    example: "solution", rule: nil),
         CommandSpec(name: "undo", usage: "undo", summary: "take back the last command (from the nearest checkpoint, replaying what followed it)",
                     example: "undo", rule: nil),
         CommandSpec(name: "reset", usage: "reset", summary: "a fresh world with the same seed and starting policy",

@@ -116,6 +116,15 @@ public enum CommandParser {
         case ("save", 1): return .save(path: args[0])
         case ("load", 1): return .load(path: args[0])
         case ("quit", 0), ("exit", 0): return .quit
+        case ("expect", 1...): return .expect(try Expectation.parse(args, line: line), text: args.joined(separator: " "))
+        case ("lessons", 0): return .lesson(.list)
+        case ("lesson", 1) where args[0] == "quit": return .lesson(.quit)
+        case ("lesson", 1): return .lesson(.start(args[0]))
+        case ("next", 0): return .lesson(.next)
+        case ("back", 0): return .lesson(.back)
+        case ("hint", 0): return .lesson(.hint)
+        case ("check", 0): return .lesson(.check)
+        case ("solution", 0): return .lesson(.solution)
         default: throw usage
         }
     }

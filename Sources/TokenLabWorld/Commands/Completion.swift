@@ -4,10 +4,19 @@ import TokenLabTokens
 public enum Completion {
     /// Candidates for the word being typed, or nil where a file name goes
     /// (the front end then completes paths).
-    public static func candidates(before text: String, world: World) -> [String]? {
+    /// `pending`: the command a lesson waits for, offered first while the
+    /// line is still a prefix of it; `lessons`: the course's lesson ids.
+    public static func candidates(before text: String, world: World, pending: String? = nil, lessons: [String] = []) -> [String]? {
         let endsWithSpace = text.last == " " || text.last == "\t"
         var words = CommandParser.words(of: text).map(String.init)
         let partial = endsWithSpace ? "" : (words.popLast() ?? "")
+        if let pending {
+            let expected = CommandParser.words(of: pending).map(String.init)
+            if words.count < expected.count, Array(expected.prefix(words.count)) == words, expected[words.count].hasPrefix(partial) {
+                return [expected[words.count]]
+            }
+        }
+        if words == ["lesson"] { return (lessons + ["quit"]).filter { $0.hasPrefix(partial) } }
         let options = next(after: words, world: world)
         return options.map { list in list.filter { $0.hasPrefix(partial) } }
     }
@@ -72,6 +81,13 @@ public enum Completion {
         case ("attack", 1): return world.userNames
         case ("help", 0): return CommandSpec.all.map(\.name)
         case ("save", 0), ("load", 0): return nil
+        case ("expect", 0): return ["last", "time", "report", "output", "attack", "usage"] + tokens + actors
+            + world.auth.families.indices.map { "fam\($0 + 1)" }
+        case ("expect", 1) where args[0] == "attack": return AttackScenario.catalog.map(\.name)
+        case ("expect", 2) where args[0] == "attack": return ["stopped", "gets-nothing", "window-at-most", "role-at-most", "victim-unharmed"]
+        case ("expect", 1) where args[0].hasPrefix("fam"): return ["revoked", "active"]
+        case ("expect", 1) where actors.contains(args[0]): return ["holds", "lacks"]
+        case ("expect", 1) where tokens.contains(args[0]): return Expectation.tokenStates
         default: return []
         }
     }

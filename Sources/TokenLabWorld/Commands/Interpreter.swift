@@ -12,6 +12,14 @@ public struct CommandResult: Sendable {
     public var isBlank = false
     public var effect: SessionEffect?
 
+    public init(items: [OutputItem] = [], events: [TraceEvent] = [], error: CommandError? = nil, isBlank: Bool = false, effect: SessionEffect? = nil) {
+        self.items = items
+        self.events = events
+        self.error = error
+        self.isBlank = isBlank
+        self.effect = effect
+    }
+
     /// The items as plain lines.
     public var output: [String] {
         get { items.map(\.text) }
@@ -148,7 +156,7 @@ public final class Interpreter {
         case .attack(let name, let victim): return try runAttack(name, victim: victim)
         case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
         case .timeline: return world.timelineLines(width: width, colors: colors)
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show:
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson:
             throw CommandError("this command works in a session (the REPL or a script) only")
         }
         return []

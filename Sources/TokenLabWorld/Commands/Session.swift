@@ -7,6 +7,8 @@ public enum SessionEffect: Equatable, Sendable {
     case write(path: String, text: String)
     case load(path: String)
     case quit
+    /// A lesson command: the front end holds the course and the lesson in progress.
+    case lesson(LessonControl)
 }
 
 /// A world plus the commands that made it: the REPL's and scripts' single
@@ -46,6 +48,8 @@ public final class Session {
     /// How wide tables may be (nil: their natural width); see Interpreter.
     public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
     var recorder: TraceRecorder
+    /// What the last command that ran printed: `expect output` looks here.
+    public internal(set) var lastOutput: [String] = []
 
     public var world: World { interpreter.world }
 
@@ -84,7 +88,11 @@ public final class Session {
             guard let note = Narration.text(of: line) else { return CommandResult(isBlank: true) }
             return narrate(line, note: note, lineNumber: lineNumber)
         }
-        if command.isSessionCommand { return perform(command) }
+        if command.isSessionCommand {
+            let result = perform(command)
+            if case .expect = command {} else if result.error == nil { lastOutput = result.output }
+            return result
+        }
         let enteredAt = world.now
         let before = ChangeMark(world)
         let result = interpreter.execute(line)
@@ -94,6 +102,7 @@ public final class Session {
             if world.wasStopped || ChangeMark(world) != before { restore(toCommandCount: log.count) }
             return result
         }
+        lastOutput = result.output
         log.append(line)
         lineNumbers.append(lineNumber ?? log.count)
         changed.append(command.changesWorld)
@@ -138,6 +147,16 @@ public final class Session {
             result.effect = .load(path: path)
         case .quit:
             result.effect = .quit
+        case .lesson(let control):
+            result.effect = .lesson(control)
+        case .expect(let expectation, let text):
+            let verdict: ExpectationVerdict
+            do { verdict = try check(expectation, text: text) } catch {
+                let reason = error.message.hasPrefix("expect: ") ? String(error.message.dropFirst("expect: ".count)) : error.message
+                return CommandResult(error: CommandError("expect \(text): \(reason)"))
+            }
+            guard verdict.holds else { return CommandResult(error: CommandError("expect \(text): the world shows \(verdict.shows)")) }
+            result.output = [verdict.line]
         case .show(let format, let path):
             let lines: [String]
             do { lines = try TraceView.of(self).render(as: format) } catch { return CommandResult(error: error) }
@@ -151,6 +170,16 @@ public final class Session {
             break
         }
         return result
+    }
+
+    /// Whether `expectation` holds in this session's world now.
+    public func check(_ expectation: Expectation, text: String) throws(CommandError) -> ExpectationVerdict {
+        if case .output(let wanted) = expectation {
+            let printed = lastOutput.joined(separator: "\n")
+            let shows = lastOutput.isEmpty ? "the last command printed nothing" : "the last command printed: " + (lastOutput.last ?? "")
+            return ExpectationVerdict(holds: printed.contains(wanted), expected: text, shows: shows)
+        }
+        return try world.evaluate(expectation, text: text)
     }
 
     /// The session as a trace: header, inputs, events, digest.

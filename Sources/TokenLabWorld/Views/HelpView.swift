@@ -15,6 +15,9 @@ enum HelpView {
         }
         var lines = ["usage: \(spec.usage)", "  \(spec.summary)", "example: \(spec.example)"]
         if let rule = spec.rule { lines.append("see: \(rule)") }
+        if spec.name == "expect" {
+            lines += ["checks:"] + Expectation.usage.replacingAll(" | ", with: "\n").split(separator: "\n").map { "  " + $0 }
+        }
         if spec.name == "set" {
             lines.append("keys: " + PolicyKey.all.map(\.name).joined(separator: " "))
             lines.append("presets: " + Policy.presetNames.joined(separator: " "))

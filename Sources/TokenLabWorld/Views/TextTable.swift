@@ -1,11 +1,11 @@
 /// Left-aligned columns separated by two spaces; the last column is not padded.
-enum TextTable {
+public enum TextTable {
     /// With a `width`, a table wider than it is narrowed: the widest column
     /// gives up a column at a time (never below its longest word, or 6) and
     /// cells wrap at word boundaries inside their column, so continuation
     /// lines hang under the cell they continue. A table that fits, or no
     /// `width`, is drawn exactly as before.
-    static func render(header: [String], rows: [[String]], width: Int? = nil) -> [String] {
+    public static func render(header: [String], rows: [[String]], width: Int? = nil) -> [String] {
         let all = [header] + rows
         let columns = header.count
         var widths = Array(repeating: 0, count: columns)
