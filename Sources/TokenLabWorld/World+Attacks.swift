@@ -39,6 +39,9 @@ extension World {
         let action = "steal \(kind.rawValue) from \(victim) via \(capability)"
         var theft: Int?
         for wanted in kinds {
+            // A part of `steal all` that gets nothing is named as that part:
+            // the report must not say the whole theft got nothing.
+            let action = kind == .all ? "steal \(wanted.rawValue) (of all) from \(victim) via \(capability)" : action
             let outcome: Reach
             let token: String
             if capability == "sniff" || capability == "logs" {
