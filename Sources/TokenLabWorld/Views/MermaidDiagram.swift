@@ -73,7 +73,9 @@ struct MermaidDiagram {
         case .client:
             return ["    Note over \(from): \(label(event.action + (event.outcome.isEmpty ? "" : ": " + event.outcome)))"]
         case .security:
-            let words = event.action.split(separator: " ").map(String.init)
+            var words = event.action.split(separator: " ").map(String.init)
+            // A part of `steal all` is named `steal access (of all) from …`: the same arrow.
+            if words.count == 8, words[2] == "(of", words[3] == "all)" { words.removeSubrange(2...3) }
             if event.from == World.attacker, words.first == "steal", words.count == 6 {
                 let source = use(theftSource(capability: words[5], victim: words[3], view: view))
                 let got = event.outcome.hasPrefix("got ")
