@@ -132,6 +132,14 @@ private struct JSONParserState {
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                // No escape met (each one adds a scalar): the bytes are the string.
+                if scalars.isEmpty {
+                    guard let whole = String(validating: bytes[runStart..<index], as: UTF8.self) else {
+                        throw JSONParseError(offset: runStart, reason: "invalid UTF-8 in string")
+                    }
+                    index += 1
+                    return whole
+                }
                 try flush(self, &scalars, to: index)
                 index += 1
                 return String(scalars)

@@ -264,6 +264,15 @@ extension World {
     }
 
     /// `wallet PARTY`: what it holds and how long each item stays usable.
+    /// The victim and capability of a theft event's action, `steal KIND
+    /// [(of all)] from VICTIM via CAPABILITY`; nil for any other action.
+    static func theftParts(of action: String) -> (victim: String, capability: String)? {
+        let words = action.split(separator: " ").map(String.init)
+        guard words.first == "steal", let from = words.firstIndex(of: "from"), let via = words.lastIndex(of: "via"),
+              from + 2 == via, via + 2 == words.count else { return nil }
+        return (words[from + 1], words[via + 1])
+    }
+
     func walletLines(of party: String) throws(CommandError) -> [String] {
         let client = clients[try clientIndex(party)]
         var rows: [[String]] = []

@@ -35,7 +35,9 @@ struct Repl: ParsableCommand {
         let editor = LineEditor(shell: shell, historyPath: Terminal.historyPath)
         shell.session.shouldInterrupt = { interruptRequested.load(ordering: .relaxed) }
         while let line = editor.readLine(prompt: shell.prompt) {
-            if !shell.handle(line, source: nil) { break }
+            // While stepping through a trace, Enter on an empty line is `step`.
+            let typed = shell.session.steppingPosition != nil && line.allSatisfy({ $0 == " " || $0 == "\t" }) ? "step" : line
+            if !shell.handle(typed, source: nil) { break }
         }
         print("")
         return true

@@ -23,7 +23,8 @@ final class Shell {
     var prompt: String {
         let seedPart = session.seed == 1 ? "" : "[seed \(session.seed)]"
         let lessonPart = runner.map { "[\($0.position)]" } ?? ""
-        return "tokenlab\(seedPart)\(lessonPart) \(session.world.now.shortClockText)> "
+        let stepPart = session.steppingPosition.map { "[step \($0.step)/\($0.of)]" } ?? ""
+        return "tokenlab\(seedPart)\(lessonPart)\(stepPart) \(session.world.now.shortClockText)> "
     }
 
     /// What Tab offers first on a line of a lesson.
@@ -107,6 +108,15 @@ final class Shell {
             }
         case .lesson(let control)?:
             lesson(control, source: source)
+        case .replay(let path)?:
+            // A lesson owns its session; stepping through a trace would pull it from under it.
+            if runner != nil { report("replay: a lesson is running (lesson quit leaves it)", source: source); return true }
+            let bytes: [UInt8]
+            do { bytes = try Files.readBytes(path) } catch {
+                report("cannot read \(path): \(error.reason)", source: source)
+                return true
+            }
+            show(session.startStepping(bytes: bytes, name: path), source: source)
         case nil:
             show(result, source: source)
         }
@@ -130,7 +140,9 @@ final class Shell {
             self.runner = nil
             show(CommandResult(items: [.text("left lesson \(runner.lesson.id) at step \(runner.stepIndex + 1); the world stays as it is")]),
                  source: source)
-        case .next, .back, .hint, .check, .solution:
+        case .back:
+            report("back: no lesson is running and no trace is being stepped through (lesson N or replay FILE starts one)", source: source)
+        case .next, .hint, .check, .solution:
             report("no lesson is running (lessons lists them; lesson 1 starts the first)", source: source)
         }
     }

@@ -29,6 +29,8 @@ import TokenLabCore
         "admin revoke alice", "admin revoke bob", "password alice", "password bob", "set signing RS256", "set signing HS256",
         "set preset spa", "reload alice", "reload bob", "ride alice refresh", "csrf alice POST /token", "set cookie.samesite none",
         "set storage.access memory", "set storage.refresh cookie", "set cookie.path /", "set cookie.secure off", "attack xss-refresh-via-cookie",
+        // Stepping commands outside stepping: refused, and nothing changes.
+        "step", "back", "goto 2", "goto 00:15:00", "run",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

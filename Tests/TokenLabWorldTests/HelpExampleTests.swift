@@ -11,6 +11,11 @@ import Testing
         for line in ["login alice", "call alice GET /orders", "steal all from alice via xss", "steal code from alice via logs"] {
             #expect(session.execute(line).error == nil)
         }
+        // The stepping commands' examples run while stepping through that world's trace, two steps in.
+        if ["step", "back", "goto", "run"].contains(name) {
+            #expect(session.startStepping(bytes: Array(session.trace.utf8), name: "help.jsonl").error == nil)
+            #expect(session.execute("step").error == nil && session.execute("step").error == nil)
+        }
         let result = session.execute(spec.example)
         #expect(result.error == nil, "help \(name): example '\(spec.example)' fails: \(result.error?.message ?? "")")
         #expect(try HelpView.lines(for: name).contains("example: \(spec.example)"))

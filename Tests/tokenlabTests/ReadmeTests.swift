@@ -5,8 +5,9 @@ import Testing
 /// shown. Two kinds of block are transcripts:
 /// - shell: `$ tokenlab ARGS` (or `$ swift run tokenlab ARGS`) lines, each
 ///   followed by its output;
-/// - REPL: `tokenlab 00:00:00> COMMAND` lines, each followed by its output
-///   (run as one session through standard input).
+/// - REPL: `tokenlab 00:00:00> COMMAND` lines (`tokenlab[step 3/11] 00:16:00>`
+///   while stepping through a trace), each followed by its output (run as
+///   one session through standard input).
 /// In the expected output a line `…` stands for any number of lines, and a
 /// line ending in `…` for any line that starts with what precedes it.
 @Suite struct ReadmeTests {
@@ -33,7 +34,7 @@ import Testing
             if let command = shellCommand(line) {
                 if current == nil { current = Transcript(line: number + 1, isRepl: false) }
                 current?.steps.append((command, []))
-            } else if let range = line.range(of: #"^tokenlab(\[seed \d+\])? [0-9:d ]+> "#, options: .regularExpression) {
+            } else if let range = line.range(of: #"^tokenlab(\[seed \d+\])?(\[step \d+/\d+\])? [0-9:d ]+> "#, options: .regularExpression) {
                 if current == nil { current = Transcript(line: number + 1, isRepl: true) }
                 current?.steps.append((String(line[range.upperBound...]), []))
             } else if var transcript = current, !transcript.steps.isEmpty {

@@ -151,4 +151,31 @@ import Testing
         try screen.wait(for: "solved: every part of the goal holds")
         try screen.wait(for: "the last step in the prompt") { _ in screen.promptLine.contains("[access-and-refresh 4/4]") }
     }
+
+    @Test func steppingThroughATraceWithEnterBackAndGoto() throws {
+        let screen = try Screen()
+        defer { screen.stop() }
+        try screen.start("replay \(ReadmeTests.root.path)/Traces/stolen-refresh.jsonl --step")
+        try screen.wait(for: "the step in the prompt") { _ in screen.promptLine.hasPrefix("tokenlab[step 0/11] 00:00:00>") }
+
+        // Enter on an empty line runs the next step, narration first.
+        try screen.type("Enter")
+        try screen.wait(for: "step 1/11  > set preset rotation")
+        try screen.wait(for: "the next step in the prompt") { _ in screen.promptLine.hasPrefix("tokenlab[step 1/11] ") }
+        try screen.type("goto 6", "Enter")
+        try screen.wait(for: "at step 6/11")
+        try screen.type("Enter")
+        try screen.wait(for: "reuse, family fam1 revoked; no new tokens")
+        try screen.type("back", "Enter")
+        try screen.wait(for: "back to step 6") { _ in screen.promptLine.hasPrefix("tokenlab[step 6/11] 00:16:00>") }
+
+        // Looking keeps stepping; changing the world leaves it.
+        try screen.type("wallet mallory", "Enter")
+        try screen.wait(for: "at2")
+        try screen.type("logout alice", "Enter")
+        try screen.wait(for: "(left stepping at step 6/11")
+        try screen.wait(for: "an ordinary prompt") { _ in screen.promptLine.hasPrefix("tokenlab 00:16:00>") }
+        try screen.type("quit", "Enter")
+        try screen.wait(for: "the session to end") { _ in (try? screen.tmux(["list-sessions"]))?.isEmpty ?? true }
+    }
 }

@@ -58,6 +58,13 @@ public enum Command: Equatable, Sendable {
     case save(path: String)
     case load(path: String)
     case quit
+    // Stepping through a trace (Session+Stepping); `back` is `.lesson(.back)`,
+    // which goes back a step of whichever is in progress.
+    case replay(path: String)
+    case step
+    case goto(StepTarget)
+    /// `run`: the rest of the trace being stepped through.
+    case runToEnd
     /// A check on the world; `text` is the expectation as written.
     case expect(Expectation, text: String)
     /// Lessons: list, start, and move through one (the front end runs them).
@@ -70,6 +77,12 @@ public enum LessonControl: Equatable, Sendable {
     case start(String)
     case quit
     case next, back, hint, check, solution
+}
+
+/// Where `goto` goes: a step number, or the last step at or before a virtual time.
+public enum StepTarget: Equatable, Sendable {
+    case step(Int)
+    case time(VirtualTime)
 }
 
 public enum StolenKind: String, Sendable, CaseIterable {
@@ -86,7 +99,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd:
             false
         }
     }
@@ -94,7 +107,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd: true
         default: false
         }
     }
@@ -210,7 +223,8 @@ public struct CommandSpec: Sendable {
                     example: "lesson 1", rule: nil),
         CommandSpec(name: "next", usage: "next", summary: "in a lesson: run the rest of this step's commands, or go on to the next step",
                     example: "next", rule: nil),
-        CommandSpec(name: "back", usage: "back", summary: "in a lesson: back to the start of this step (or, at its start, the previous one)",
+        CommandSpec(name: "back", usage: "back",
+                    summary: "in a lesson: back to the start of this step (or, at its start, the previous one); stepping through a trace: the world as of the step before",
                     example: "back", rule: nil),
         CommandSpec(name: "hint", usage: "hint", summary: "in a lesson's exercise: the next hint", example: "hint", rule: nil),
         CommandSpec(name: "check", usage: "check", summary: "in a lesson: check the exercise's goal (or this step's expectations) against your world",
@@ -228,6 +242,17 @@ public struct CommandSpec: Sendable {
                     example: "save Traces/mine.jsonl", rule: nil),
         CommandSpec(name: "load", usage: "load FILE", summary: "run a script (.tl) or a trace's inputs into this world",
                     example: "load Traces/demo.tl", rule: nil),
+        CommandSpec(name: "replay", usage: "replay FILE",
+                    summary: "step through a trace: a fresh world with its seed and policy, its input lines ready and none run yet",
+                    example: "replay Traces/demo.jsonl", rule: nil),
+        CommandSpec(name: "step", usage: "step",
+                    summary: "while stepping: run the trace's next input line and say what each event means for the tokens (Enter does too)",
+                    example: "step", rule: nil),
+        CommandSpec(name: "goto", usage: "goto N | goto HH:MM:SS",
+                    summary: "while stepping: the world as of step N (0 is the start), or of the last step at or before that virtual time",
+                    example: "goto 2", rule: nil),
+        CommandSpec(name: "run", usage: "run", summary: "while stepping: run the rest of the trace, explaining each event",
+                    example: "run", rule: nil),
         CommandSpec(name: "help", usage: "help [COMMAND]", summary: "list commands, or one command's usage and example",
                     example: "help advance", rule: nil),
         CommandSpec(name: "quit", usage: "quit", summary: "leave (Ctrl-D does too)", example: "quit", rule: nil),

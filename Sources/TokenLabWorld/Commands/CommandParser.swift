@@ -125,8 +125,43 @@ public enum CommandParser {
         case ("hint", 0): return .lesson(.hint)
         case ("check", 0): return .lesson(.check)
         case ("solution", 0): return .lesson(.solution)
+        case ("replay", 1): return .replay(path: args[0])
+        case ("step", 0): return .step
+        case ("goto", 1...2):
+            guard let target = stepTarget(args) else {
+                throw CommandError("goto: '\(args.joined(separator: " "))' is not a step number or a time like 00:15:00; usage: \(spec.usage)")
+            }
+            return .goto(target)
+        case ("run", 0): return .runToEnd
         default: throw usage
         }
+    }
+
+    /// `N` (negative numbers too, so `goto` can say they are before the
+    /// start), or a virtual time `[Nd] HH:MM:SS[.mmm]` as the prompt and
+    /// event lines print it.
+    static func stepTarget(_ args: [String]) -> StepTarget? {
+        if args.count == 1, let number = Int(args[0]) { return .step(number) }
+        var days: Int64 = 0
+        var clock = args[0]
+        if args.count == 2 {
+            guard args[0].hasSuffix("d"), let count = Int64(args[0].dropLast()), count >= 0, count <= 36_500 else { return nil }
+            days = count
+            clock = args[1]
+        }
+        let pieces = clock.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let parts = pieces[0].split(separator: ":", omittingEmptySubsequences: false)
+        let fraction = pieces.count > 1 ? pieces[1] : nil
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.count <= 6 && $0.allSatisfy(\.isASCII) }),
+              let hours = Int64(parts[0]), let minutes = Int64(parts[1]), let seconds = Int64(parts[2]),
+              hours >= 0, (0..<60).contains(minutes), (0..<60).contains(seconds) else { return nil }
+        var milliseconds: Int64 = 0
+        if let fraction {
+            guard (1...3).contains(fraction.count), fraction.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(fraction) else { return nil }
+            milliseconds = value * [100, 10, 1][fraction.count - 1]
+        }
+        let total = ((days * 24 + hours) * 60 + minutes) * 60_000 + seconds * 1000 + milliseconds
+        return .time(VirtualTime(milliseconds: total))
     }
 
     /// `TOKEN CLAIM=VALUE... [sign keep|none|KID|cracked|guess SECRET]`, or nil.

@@ -156,7 +156,7 @@ public final class Interpreter {
         case .attack(let name, let victim): return try runAttack(name, victim: victim)
         case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
         case .timeline: return world.timelineLines(width: width, colors: colors)
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson:
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd:
             throw CommandError("this command works in a session (the REPL or a script) only")
         }
         return []

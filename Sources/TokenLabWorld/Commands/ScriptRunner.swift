@@ -37,6 +37,7 @@ public enum ScriptRunner {
             case .quit?: return ScriptRun(output: output, trace: session.trace, outcomes: session.world.attackOutcomes())
             case .write?, .load?: throw CommandError("\(fileName):\(offset + 1): save and load work in the REPL only")
             case .lesson?: throw CommandError("\(fileName):\(offset + 1): lessons run in the REPL (tokenlab lesson ID)")
+            case .replay?: throw CommandError("\(fileName):\(offset + 1): replay steps through a trace in the REPL only")
             case nil: break
             }
             // Narration is printed as itself, not echoed as a command.

@@ -156,7 +156,7 @@ extension Session {
         for (line, number) in lines[base.commandCount...] {
             // Deterministic, so it succeeds again; if not (a budget lowered
             // since), the session stops at the last line that did.
-            if execute(line, lineNumber: number).error != nil { break }
+            if executeLine(line, lineNumber: number).error != nil { break }
         }
     }
 }

@@ -9,6 +9,8 @@ public enum SessionEffect: Equatable, Sendable {
     case quit
     /// A lesson command: the front end holds the course and the lesson in progress.
     case lesson(LessonControl)
+    /// `replay FILE`: read it and hand its bytes to `startStepping`.
+    case replay(path: String)
 }
 
 /// A world plus the commands that made it: the REPL's and scripts' single
@@ -18,9 +20,9 @@ public enum SessionEffect: Equatable, Sendable {
 /// session exactly as it was, and so does a `load` that fails.
 public final class Session {
     public internal(set) var seed: UInt64
-    public let startingPreset: String
+    public internal(set) var startingPreset: String
     /// The policy of every fresh world: the starting preset's.
-    let startingPolicy: Policy
+    var startingPolicy: Policy
     public internal(set) var interpreter: Interpreter
     /// The lines that ran without error (not session commands), in order.
     public internal(set) var log: [String] = []
@@ -50,6 +52,8 @@ public final class Session {
     var recorder: TraceRecorder
     /// What the last command that ran printed: `expect output` looks here.
     public internal(set) var lastOutput: [String] = []
+    /// The trace being stepped through, if any (Session+Stepping).
+    var stepping: TraceStepper?
 
     public var world: World { interpreter.world }
 
@@ -79,7 +83,14 @@ public final class Session {
 
     /// Runs one line. `lineNumber` is what the trace records for it (a
     /// script's own line number); by default, its place in this session.
+    /// While stepping through a trace, lines follow the stepping rules
+    /// (Session+Stepping).
     public func execute(_ line: String, lineNumber: Int? = nil) -> CommandResult {
+        stepping == nil ? executeLine(line, lineNumber: lineNumber) : executeWhileStepping(line)
+    }
+
+    /// Runs one line into the world, the log and the trace.
+    func executeLine(_ line: String, lineNumber: Int? = nil) -> CommandResult {
         let command: Command?
         do { command = try CommandParser.parse(line) } catch {
             return CommandResult(error: error)
@@ -157,6 +168,10 @@ public final class Session {
             }
             guard verdict.holds else { return CommandResult(error: CommandError("expect \(text): the world shows \(verdict.shows)")) }
             result.output = [verdict.line]
+        case .replay(let path):
+            result.effect = .replay(path: path)
+        case .step, .goto, .runToEnd:
+            return performStepping(command)
         case .show(let format, let path):
             let lines: [String]
             do { lines = try TraceView.of(self).render(as: format) } catch { return CommandResult(error: error) }
@@ -222,7 +237,7 @@ public final class Session {
     }
 
     /// A fresh world with the session's seed and starting preset, no commands.
-    private func startFresh() {
+    func startFresh() {
         install(Session.freshWorld(seed: seed, preset: startingPreset, policy: startingPolicy))
         recorder = TraceRecorder(world: world, tool: "tokenlab \(toolVersion)")
         log = []

@@ -14,7 +14,7 @@ public enum LessonParser {
 
     /// Session commands a lesson may not use: they would leave the lesson's world.
     static let forbidden: Set<String> = ["quit", "exit", "load", "save", "reset", "seed", "undo", "lessons", "lesson", "next", "back",
-                                         "hint", "check", "solution"]
+                                         "hint", "check", "solution", "replay", "step", "goto", "run"]
 
     static func checkCommand(_ line: String, file: String, number: Int) throws(LessonError) {
         do { _ = try CommandParser.parse(line) } catch { throw LessonError(file: file, line: number, error.message) }

@@ -23,8 +23,9 @@ public struct TraceReplay: Sendable {
 
     /// Checks the file (TraceFile), re-runs its inputs, and compares the new
     /// trace with the file byte for byte: "identical" means identical bytes,
-    /// not text that merely reads the same.
-    public static func run(bytes: [UInt8], name: String) throws(CommandError) -> TraceReplay {
+    /// not text that merely reads the same. Without `narrates`, `output`
+    /// stays empty (`--verify` and `--quiet` print none of it).
+    public static func run(bytes: [UInt8], name: String, narrates: Bool = true) throws(CommandError) -> TraceReplay {
         let file = try TraceFile.parse(bytes, name: name)
         let session = try Session(seed: file.seed, preset: file.preset)
         session.takesCheckpoints = false
@@ -32,6 +33,7 @@ public struct TraceReplay: Sendable {
         // Inputs and notes in file order, so the notes land where they were.
         for step in file.steps {
             let result = session.execute(step.commandLine, lineNumber: step.sourceLine)
+            guard narrates else { continue }
             if !step.isNote { output.append("> " + step.text) }
             output += result.error.map { ["error: \($0.message)"] } ?? result.output
         }

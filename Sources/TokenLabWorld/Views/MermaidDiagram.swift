@@ -73,14 +73,11 @@ struct MermaidDiagram {
         case .client:
             return ["    Note over \(from): \(label(event.action + (event.outcome.isEmpty ? "" : ": " + event.outcome)))"]
         case .security:
-            var words = event.action.split(separator: " ").map(String.init)
-            // A part of `steal all` is named `steal access (of all) from …`: the same arrow.
-            if words.count == 8, words[2] == "(of", words[3] == "all)" { words.removeSubrange(2...3) }
-            if event.from == World.attacker, words.first == "steal", words.count == 6 {
-                let source = use(theftSource(capability: words[5], victim: words[3], view: view))
+            if event.from == World.attacker, let theft = World.theftParts(of: event.action) {
+                let source = use(theftSource(capability: theft.capability, victim: theft.victim, view: view))
                 let got = event.outcome.hasPrefix("got ")
                 let what = got ? short(String(event.outcome.dropFirst(4))) : "nothing, " + World.stopLabel(event.outcome)
-                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(words[5]): \(what)"))"]
+                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(theft.capability): \(what)"))"]
             }
             // Forgeries, cracking, reuse detection, key changes: notes on whoever acted.
             let outcome = event.outcome.hasPrefix("nothing") ? "✗ " + World.stopLabel(event.outcome) : short(event.outcome)
