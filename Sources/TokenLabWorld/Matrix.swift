@@ -87,12 +87,48 @@ public enum Matrix {
 
     // MARK: Rendering (cells must be in `jobs` order)
 
-    public static func text(_ cells: [Cell]) -> [String] {
+    /// Short column heads for the grid, so seven presets fit 80 columns.
+    static let abbreviations = ["insecure": "insec", "baseline": "base", "rotation": "rotat", "introspection": "intro"]
+
+    /// The matrix as a grid that fits 80 columns: attacks down, presets
+    /// across (abbreviated heads, with a legend), each cell the exposure
+    /// window, `!` when admin was reached, `×` when the victim was logged
+    /// out. What stopped each is in `table`.
+    public static func grid(_ cells: [Cell]) -> [String] {
+        let heads = presets.map { abbreviations[$0] ?? $0 }
+        var rows: [[String]] = []
+        for attack in AttackScenario.catalog.map(\.name) {
+            rows.append([attack] + presets.map { preset in
+                guard let cell = cells.first(where: { $0.attack == attack && $0.preset == preset }) else { return "" }
+                return (cell.window.map(gridText) ?? "-") + (cell.highestRole == "admin" ? "!" : "") + (cell.victimCost == nil ? "" : "×")
+            })
+        }
+        let legend = zip(presets, heads).filter { $0 != $1 }.map { "\($1) = \($0)" }.joined(separator: ", ")
+        let notes = "Each cell: about how long what she took stayed usable (- never); ! it reached admin; × the victim was logged out. "
+            + legend + ". `tokenlab matrix --format table` says what stopped each; `--format markdown` is for slides."
+        return TextTable.render(header: ["attack"] + heads, rows: rows) + [""] + TextWrap.words(notes, width: 78)
+    }
+
+    /// A window in one unit, rounded: `90d`, `35m`, `20ms`, so a cell stays narrow.
+    static func gridText(_ window: Duration) -> String {
+        let milliseconds = window.milliseconds
+        for (unit, size) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1000)] where milliseconds >= 2 * size {
+            return "\((milliseconds + size / 2) / size)\(unit)"
+        }
+        return "\(milliseconds)ms"
+    }
+
+    /// Every cell on its own row, with what stopped it; narrowed to `width` when given.
+    /// Given a width, presets and windows are as short as in the grid, so the table fits 80 columns.
+    public static func text(_ cells: [Cell], width: Int? = nil) -> [String] {
+        let narrow = width != nil
         let rows = cells.map { cell in
-            [cell.attack, cell.preset, cell.window?.roughText ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-",
+            [cell.attack, narrow ? abbreviations[cell.preset] ?? cell.preset : cell.preset,
+             (narrow ? cell.window.map(gridText) : cell.window?.roughText) ?? "-", "\(cell.apiRequests)", cell.highestRole ?? "-",
              cell.victimCost == nil ? "-" : "logged out", cell.stoppedBy]
         }
-        return TextTable.render(header: ["attack", "preset", "window", "requests", "role", "victim", "stopped by"], rows: rows)
+        return TextTable.render(header: ["attack", "preset", "window", narrow ? "reqs" : "requests", "role", "victim", "stopped by"],
+                                rows: rows, width: width)
     }
 
     public static func markdown(_ cells: [Cell]) -> [String] {

@@ -6,7 +6,7 @@ import TokenLabWorld
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure tokenlab and print the figures (no pass/fail: speed goals live here, not in tests).",
-        subcommands: [BenchWorld.self, BenchRepl.self, BenchMatrix.self, BenchReplay.self, BenchStudy.self],
+        subcommands: [BenchWorld.self, BenchRepl.self, BenchMatrix.self, BenchReplay.self, BenchExport.self, BenchStudy.self],
         defaultSubcommand: BenchWorld.self
     )
 }

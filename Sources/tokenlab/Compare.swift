@@ -20,6 +20,9 @@ struct Compare: ParsableCommand {
     @Option(name: .long, help: "The seed of both runs.")
     var seed: UInt64 = 1
 
+    @Option(name: .long, help: "Fit every printed line to N columns (40-400); default: the terminal's width, or COLUMNS; piped, lines stay whole.")
+    var width: Int?
+
     /// A `--policy` value split into its preset and its settings.
     struct PolicySpec {
         var text: String
@@ -44,6 +47,7 @@ struct Compare: ParsableCommand {
     func validate() throws {
         guard policy.count == 2 else { throw ValidationError("give exactly two --policy PRESET[,KEY=VALUE...] options, got \(policy.count)") }
         _ = try policy.map(PolicySpec.init)
+        if let width, !Terminal.widths.contains(width) { throw ValidationError("--width takes 40...400, got \(width)") }
     }
 
     func run() throws {
@@ -65,6 +69,9 @@ struct Compare: ParsableCommand {
                 throw Files.fail("\(error.message) (under --policy \(spec.text))")
             }
         }
+        let fit = width ?? Terminal.fitWidth
+        // Long lines wrap at word boundaries with a hanging indent.
+        func print(_ line: String) { (fit.map { TextWrap.fitted(line, width: $0) } ?? [line]).forEach { Swift.print($0) } }
         print("tokenlab \(toolVersion) compare  seed \(seed)  \(script): \(policy[0]) vs \(policy[1])")
         let count = max(runs[0].outcomes.count, runs[1].outcomes.count)
         guard count > 0 else {

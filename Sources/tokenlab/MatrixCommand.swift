@@ -10,23 +10,28 @@ struct MatrixCommand: ParsableCommand {
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
-        case text, markdown, json
+        case text, table, markdown, json
     }
 
-    @Option(name: .long, help: "text (a table), markdown (attacks × presets, for slides) or json (for scripts).")
+    @Option(name: .long, help: "text (attacks × presets, fits 80 columns), table (a row per cell, with what stopped it), markdown (for slides) or json (for scripts).")
     var format: Format = .text
+
+    @Option(name: .long, help: "Fit the table to N columns (40-400); default: the terminal's width, or COLUMNS; piped, natural width.")
+    var width: Int?
 
     @Option(name: .long, help: "Worlds run at once (default: the number of cores).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
         guard jobs >= 1 && jobs <= 256 else { throw ValidationError("--jobs takes 1...256, got \(jobs)") }
+        if let width, !Terminal.widths.contains(width) { throw ValidationError("--width takes 40...400, got \(width)") }
     }
 
     func run() throws {
         let cells = MatrixRunner.cells(jobs: jobs)
         switch format {
-        case .text: Matrix.text(cells).forEach { print($0) }
+        case .text: Matrix.grid(cells).forEach { print($0) }
+        case .table: Matrix.text(cells, width: width ?? Terminal.fitWidth).forEach { print($0) }
         case .markdown: Matrix.markdown(cells).forEach { print($0) }
         case .json: print(Matrix.json(cells))
         }

@@ -46,11 +46,12 @@ struct Run: ParsableCommand {
         let result: ScriptRun
         // Narration is dim on a terminal; events stay plain, as before.
         let colors = Terminal.wantsColor
+        let theme = Terminal.theme
         let width = self.width ?? Terminal.fitWidth
         // Wrapped before painting, so escape codes never count as columns.
         func show(_ item: OutputItem) {
             for piece in width.map({ TextWrap.fitted(item.text, width: $0) }) ?? [item.text] {
-                print(item.isNote ? EventStyle.narration(piece, colors: colors) : piece)
+                print(item.isNote ? EventStyle.narration(piece, colors: colors, theme: theme) : piece)
             }
         }
         if !quiet { show(.text("tokenlab \(TokenLab.version)  seed \(seed)  policy \(policy)  script \(script)")) }

@@ -32,9 +32,19 @@ final class Shell {
 
     var lessonIDs: [String] { (try? LessonLibrary.load(lessonsDirectory))?.lessons.map(\.id) ?? [] }
 
+    /// TOKENLAB_THEME at the start, then whatever `theme` chose; carried
+    /// into a lesson's fresh session, never reset by the next line.
+    private var theme = Terminal.theme
+    private weak var themed: Session?
+
     /// Applies the terminal's width and colours to a session.
     func configure(_ session: Session) {
         session.colors = Terminal.wantsColor
+        if let themed { theme = themed.theme }
+        if themed !== session {
+            session.theme = theme
+            themed = session
+        }
         session.width = Terminal.width
         fitWidth = Terminal.fitWidth
         if let fitWidth { session.tableWidth = fitWidth }
@@ -155,9 +165,9 @@ final class Shell {
         for item in result.items {
             // A line that fits keeps its colours; a longer one is wrapped as
             // plain text (escape codes must never count as columns).
-            guard let fitWidth, item.text.count > fitWidth else { print(EventStyle.line(for: item, colors: session.colors)); continue }
+            guard let fitWidth, item.text.count > fitWidth else { print(EventStyle.line(for: item, colors: session.colors, theme: session.theme)); continue }
             for piece in TextWrap.fitted(item.text, width: fitWidth) {
-                print(item.isNote ? EventStyle.narration(piece, colors: session.colors) : piece)
+                print(item.isNote ? EventStyle.narration(piece, colors: session.colors, theme: session.theme) : piece)
             }
         }
         if result.effect == nil { fflush(nil) }

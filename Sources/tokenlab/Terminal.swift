@@ -1,4 +1,5 @@
 import Foundation
+import TokenLabWorld
 
 /// Facts about the terminal, read once: the only place that asks.
 enum Terminal {
@@ -7,6 +8,17 @@ enum Terminal {
 
     /// Colours only on a terminal, and never when NO_COLOR is set (no-color.org).
     static var wantsColor: Bool { outputIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil }
+
+    /// TOKENLAB_THEME (default, contrast, plain); an unknown name is said
+    /// once on stderr and the default used.
+    static let theme: Theme = {
+        guard let name = ProcessInfo.processInfo.environment["TOKENLAB_THEME"], !name.isEmpty else { return .default }
+        guard let theme = Theme(rawValue: name) else {
+            FileHandle.standardError.write(Data("tokenlab: TOKENLAB_THEME '\(name)' is not \(Theme.names); using default\n".utf8))
+            return .default
+        }
+        return theme
+    }()
 
     /// The widths tokenlab draws for: narrower is unreadable, wider only
     /// costs time (a picture's cost grows with its width).

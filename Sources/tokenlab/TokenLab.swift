@@ -10,7 +10,7 @@ struct TokenLab: ParsableCommand {
         abstract: "A workbench for access and refresh tokens: a deterministic simulator of how they are attacked and defended.",
         version: version,
         subcommands: [Repl.self, Run.self, LessonCommand.self, LessonsCommand.self, Replay.self, Show.self, MatrixCommand.self, Compare.self,
-                      StudyCommand.self, Bench.self],
+                      StudyCommand.self, Bench.self, TracesCommand.self],
         defaultSubcommand: Repl.self
     )
 

@@ -31,6 +31,7 @@ import TokenLabCore
         "set storage.access memory", "set storage.refresh cookie", "set cookie.path /", "set cookie.secure off", "attack xss-refresh-via-cookie",
         // Stepping commands outside stepping: refused, and nothing changes.
         "step", "back", "goto 2", "goto 00:15:00", "run",
+        "theme contrast", "theme plain",
     ]
 
     static func randomLines(_ count: Int, _ random: inout RandomStream) -> [String] {

@@ -165,10 +165,13 @@ import Testing
         s.run("login alice", "advance until alice.access expires", "call alice GET /orders")
         let lines = s.run("diagram")
         #expect(lines.first?.contains("alice.browser") == true && lines.first?.contains("auth") == true)
-        #expect(lines.count == 6, "authorize, token, call: \(lines)")
-        #expect(lines.contains { $0.contains("✗") && $0.contains("401") })
-        #expect(lines.dropFirst().allSatisfy { $0.contains("│") && ($0.contains("▶") || $0.contains("◀")) })
-        #expect(s.run("diagram 1").count == 2)
+        let requests = lines.filter { $0.contains("─▶") }, answers = lines.filter { $0.contains("┄") }
+        #expect(requests.count == 5 && answers.count == 5, "authorize, token, call, refresh, retry, each answered: \(lines)")
+        #expect(lines.contains { $0.contains("✗") && $0.contains("401") }, "the refusal is marked")
+        #expect(lines.contains { $0.contains("▌alice.browser: got 401: refreshes once, then retries") }, "the browser's own step is a note")
+        #expect(lines.dropFirst().allSatisfy { $0.contains("│") || $0.contains("▌") })
+        let last = s.run("diagram 1")
+        #expect(last.count == 3 && last[1].contains("GET /orders  Bearer at2") && last[2].contains("200 3 orders"), "the last request and its answer: \(last)")
     }
 
     @Test func theTimelineHasABarPerTokenAndAMarkerAtNow() {

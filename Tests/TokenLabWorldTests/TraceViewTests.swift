@@ -5,7 +5,7 @@ import TokenLabTokens
 
 /// `show`: one model of a trace, rendered as Mermaid, Markdown, text, JSON.
 @Suite struct TraceViewTests {
-    static let bundled = ["demo", "stolen-refresh"]
+    static let bundled = BundledTraceTests.names
 
     static func view(_ name: String) throws -> TraceView {
         let bytes = try Data(contentsOf: BundledTraceTests.root.appendingPathComponent("Traces/\(name).jsonl"))
@@ -42,9 +42,24 @@ import TokenLabTokens
 
     @Test(arguments: bundled)
     func theMermaidOfABundledTraceParses(name: String) throws {
-        let lines = try Self.view(name).render(as: .mermaid)
+        let view = try Self.view(name)
+        let lines = view.render(as: .mermaid)
         Self.checkMermaid(lines, name)
         #expect(lines.contains("    participant alice.browser") && lines.contains("    participant auth"))
+        // One participant per party: every party an event names is declared, and every declared one takes part.
+        let declared = lines.compactMap { $0.wholeMatch(of: /\s{4}participant (.+)/).map { String($0.1) } }
+        for case .event(let event) in view.entries {
+            for party in [event.from] + (event.to.map { [$0] } ?? []) {
+                #expect(declared.contains(party), "\(name): \(party) has no participant")
+            }
+        }
+        let body = lines.filter { !$0.hasPrefix("    participant") && !$0.hasPrefix("    %%") }
+        for party in declared {
+            let used = body.contains { line in
+                line.hasPrefix("    \(party)-") || line.contains(">>\(party):") || line.contains("x\(party):") || line.hasPrefix("    Note over \(party):")
+            }
+            #expect(used, "\(name): \(party) is declared but never takes part")
+        }
     }
 
     /// Every catalog attack under every preset: thefts from every capability,
@@ -130,7 +145,7 @@ import TokenLabTokens
         #expect(result.error == nil && result.output.first == "sequenceDiagram")
         #expect(result.output.contains("    Note over alice.browser,auth: hello"))
         #expect(session.execute("show markdown out.md").effect == .write(path: "out.md", text: try TraceView.of(session).render(as: .markdown).joined(separator: "\n") + "\n"))
-        #expect(session.execute("show svg").error?.message == "show: 'svg' is not text, mermaid, markdown or json; usage: show [text|mermaid|markdown|json] [FILE]")
+        #expect(session.execute("show svg").error?.message == "show: 'svg' is not text, diagram, mermaid, markdown, html or json; usage: show [text|diagram|mermaid|markdown|html|json] [FILE]")
         #expect(session.commandCount == 2, "show is a session command: not logged")
     }
 

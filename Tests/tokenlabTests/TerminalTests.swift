@@ -104,7 +104,7 @@ import Testing
         try screen.type("Up")
         try screen.wait(for: "the recalled line") { _ in screen.promptLine.hasSuffix("> decode rt1") }
         try screen.type("C-u", "diagram", "Enter")
-        try screen.wait(for: "the diagram") { $0.contains("│") && $0.contains("▶") && $0.contains("login at1 rt1 200") }
+        try screen.wait(for: "the diagram") { $0.contains("│") && $0.contains("▶") && $0.contains("200 at1 rt1 fam1") }
 
         // Ctrl-C clears the line; a bad line does not end the session.
         try screen.type("status garbage")

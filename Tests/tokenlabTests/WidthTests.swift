@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 
-/// Projector-friendly output: with --width 80, nothing `run` prints is wider.
+/// Projector-friendly output: with --width 80, nothing `run` prints is wider:
+/// every script in Traces/ (the recorded attacks too), the tables, the pictures.
 @Suite struct WidthTests {
     let cli = CommandLineTests()
 
@@ -11,7 +12,8 @@ import Testing
             .map { traces.appendingPathComponent($0).path }
         let dir = try cli.temporaryDirectory()
         let views = dir.appendingPathComponent("views.tl")
-        try "policy\nset preset bcp\npolicy\npolicy diff insecure\nattacks\nhelp\nlogin alice\nsteal all from alice via xss\ntokens\nreport\n"
+        try ("policy\nset preset bcp\npolicy\npolicy diff insecure\nattacks\nhelp\nlogin alice\nsteal all from alice via xss\ntokens\nreport\n"
+            + "diagram\ntimeline\nwallet mallory\nshow diagram\ntheme contrast\nhelp show\n")
             .write(to: views, atomically: true, encoding: .utf8)
         scripts.append(views.path)
         #expect(scripts.count >= 3)

@@ -50,6 +50,8 @@ public enum Command: Equatable, Sendable {
     case timeline
     /// The session's trace as text, Mermaid, Markdown or JSON; to a file with `path`.
     case show(format: TraceView.Format, path: String?)
+    /// How colour is used on this terminal (nil: say which theme is in use).
+    case theme(Theme?)
     // The session around the world
     case undo
     case reset
@@ -99,7 +101,7 @@ extension Command {
              .adminRevoke, .changePassword:
             true
         case .policy, .policyDiff, .tokens, .decode, .keys, .status, .help, .wallet, .diagram, .timeline, .report, .attacks,
-             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd:
+             .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd, .theme:
             false
         }
     }
@@ -107,7 +109,7 @@ extension Command {
     /// Commands about the session rather than the world.
     var isSessionCommand: Bool {
         switch self {
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd: true
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd, .theme: true
         default: false
         }
     }
@@ -210,9 +212,12 @@ public struct CommandSpec: Sendable {
                     example: "diagram 8", rule: nil),
         CommandSpec(name: "timeline", usage: "timeline", summary: "each token's validity as a bar over virtual time",
                     example: "timeline", rule: nil),
-        CommandSpec(name: "show", usage: "show [text|mermaid|markdown|json] [FILE]",
-                    summary: "this session's trace as text, a Mermaid sequence diagram, a Markdown handout or JSON; written to FILE if given",
+        CommandSpec(name: "show", usage: "show [text|diagram|mermaid|markdown|html|json] [FILE]",
+                    summary: "this session's trace as text, a terminal or Mermaid sequence diagram, a Markdown handout, one self-contained HTML page or JSON; written to FILE if given",
                     example: "show mermaid", rule: nil),
+        CommandSpec(name: "theme", usage: "theme [default|contrast|plain]",
+                    summary: "how colour is used on this terminal: contrast for a projector (nothing dim, no dark blue), plain for none",
+                    example: "theme contrast", rule: nil),
         CommandSpec(name: "expect", usage: "expect CHECK (help expect lists the checks)",
                     summary: "check the world: the last response, a token's state, who holds what, a family, the time, the report, or a defence story",
                     example: "expect last 200", rule: nil),

@@ -104,9 +104,13 @@ public enum CommandParser {
         case ("show", 0): return .show(format: .text, path: nil)
         case ("show", 1...2):
             guard let format = TraceView.Format(rawValue: args[0]) else {
-                throw CommandError("show: '\(args[0])' is not text, mermaid, markdown or json; usage: \(spec.usage)")
+                throw CommandError("show: '\(args[0])' is not \(TraceView.Format.names); usage: \(spec.usage)")
             }
             return .show(format: format, path: args.count > 1 ? args[1] : nil)
+        case ("theme", 0): return .theme(nil)
+        case ("theme", 1):
+            guard let theme = Theme(rawValue: args[0]) else { throw CommandError("theme: '\(args[0])' is not \(Theme.names); usage: \(spec.usage)") }
+            return .theme(theme)
         case ("undo", 0): return .undo
         case ("reset", 0): return .reset
         case ("seed", 1):

@@ -81,6 +81,9 @@ public enum Completion {
         case ("attack", 1): return world.userNames
         case ("help", 0): return CommandSpec.all.map(\.name)
         case ("save", 0), ("load", 0), ("replay", 0): return nil
+        case ("show", 0): return TraceView.Format.allCases.map(\.rawValue)
+        case ("show", 1): return nil
+        case ("theme", 0): return Theme.allCases.map(\.rawValue)
         case ("expect", 0): return ["last", "time", "report", "output", "attack", "usage"] + tokens + actors
             + world.auth.families.indices.map { "fam\($0 + 1)" }
         case ("expect", 1) where args[0] == "attack": return AttackScenario.catalog.map(\.name)

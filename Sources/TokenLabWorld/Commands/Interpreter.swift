@@ -58,6 +58,7 @@ public final class Interpreter {
     /// How wide pictures may be drawn, and whether in colour (the front end knows).
     public var width = 80
     public var colors = false
+    public var theme = Theme.default
     /// Tables (policy, attacks, help) narrow to this many columns; nil draws
     /// them at their natural width (scripts, tests and pipes keep their bytes).
     public var tableWidth: Int?
@@ -154,9 +155,9 @@ public final class Interpreter {
             return ["\(scenario.name) [\(scenario.rules)]", scenario.explanation,
                     "story: " + scenario.lines(victim: "alice").prefix(6).joined(separator: "; ") + "; …"]
         case .attack(let name, let victim): return try runAttack(name, victim: victim)
-        case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors)
-        case .timeline: return world.timelineLines(width: width, colors: colors)
-        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd:
+        case .diagram(let count): return world.diagramLines(count: count ?? 12, width: width, colors: colors, theme: theme)
+        case .timeline: return world.timelineLines(width: width, colors: colors, theme: theme)
+        case .undo, .reset, .seed, .history, .save, .load, .quit, .show, .expect, .lesson, .replay, .step, .goto, .runToEnd, .theme:
             throw CommandError("this command works in a session (the REPL or a script) only")
         }
         return []

@@ -47,6 +47,8 @@ public final class Session {
     /// How wide pictures may be drawn, and whether in colour.
     public var width = 80 { didSet { interpreter.width = width } }
     public var colors = false { didSet { interpreter.colors = colors } }
+    /// Which colours, when there are colours (`theme`, TOKENLAB_THEME).
+    public var theme = Theme.default { didSet { interpreter.theme = theme } }
     /// How wide tables may be (nil: their natural width); see Interpreter.
     public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
     var recorder: TraceRecorder
@@ -158,6 +160,9 @@ public final class Session {
             result.effect = .load(path: path)
         case .quit:
             result.effect = .quit
+        case .theme(let chosen):
+            if let chosen { theme = chosen }
+            result.output = ["theme \(theme.rawValue)" + (colors ? "" : " (no colour here: not a terminal, or NO_COLOR is set)")]
         case .lesson(let control):
             result.effect = .lesson(control)
         case .expect(let expectation, let text):
@@ -174,7 +179,9 @@ public final class Session {
             return performStepping(command)
         case .show(let format, let path):
             let lines: [String]
-            do { lines = try TraceView.of(self).render(as: format) } catch { return CommandResult(error: error) }
+            do { lines = try TraceView.of(self).render(as: format, width: width, colors: colors && path == nil, theme: theme) } catch {
+                return CommandResult(error: error)
+            }
             guard let path else {
                 result.output = lines
                 return result
@@ -253,6 +260,7 @@ public final class Session {
         interpreter = Interpreter(world: world)
         interpreter.width = width
         interpreter.colors = colors
+        interpreter.theme = theme
         interpreter.tableWidth = tableWidth
     }
 }

@@ -42,7 +42,12 @@ public struct TraceView: Sendable {
 
     /// The output formats of `show`.
     public enum Format: String, Sendable, CaseIterable {
-        case text, mermaid, markdown, json
+        case text, diagram, mermaid, markdown, html, json
+
+        /// "text, diagram, ... or json", for messages.
+        public static var names: String {
+            allCases.dropLast().map(\.rawValue).joined(separator: ", ") + " or " + (allCases.last?.rawValue ?? "")
+        }
     }
 
     /// Reads a trace file; bad input is one `NAME:LINE: message`.
@@ -82,12 +87,15 @@ public struct TraceView: Sendable {
         try read(Array(session.trace.utf8), name: name)
     }
 
-    /// The view in one format, as lines (the front end prints or writes them).
-    public func render(as format: Format) -> [String] {
+    /// The view in one format, as lines (the front end prints or writes
+    /// them). `width` is the terminal diagram's; the others ignore it.
+    public func render(as format: Format, width: Int = 80, colors: Bool = false, theme: Theme = .default) -> [String] {
         switch format {
         case .text: textLines()
+        case .diagram: SequenceModel(self).textLines(width: width, paint: Paint(enabled: colors, theme: theme))
         case .mermaid: MermaidDiagram(self).lines
         case .markdown: markdownLines()
+        case .html: htmlLines()
         case .json: jsonLines()
         }
     }

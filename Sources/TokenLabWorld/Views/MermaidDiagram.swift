@@ -9,106 +9,33 @@
 struct MermaidDiagram {
     let lines: [String]
 
-    /// Where material that is not on a device is taken from. Not `link`:
-    /// that is a Mermaid keyword in sequence diagrams.
-    static let network = "network", logs = "logs"
-
     init(_ view: TraceView) {
-        var body: [String] = []
-        var parties: [String] = []
-        func use(_ party: String) -> String {
-            let id = MermaidDiagram.identifier(party)
-            if !parties.contains(id) { parties.append(id) }
-            return id
-        }
-        var narration: [(index: Int, text: String)] = []
-        for entry in view.entries {
-            switch entry {
-            case .note(_, let text):
-                // Spans every lifeline, known only at the end: filled in below.
-                narration.append((body.count, text))
-                body.append("")
-            case .input(let time, let text, let error):
-                body.append("    %% \(time.clockText) > \(MermaidDiagram.label(text))" + (error == nil ? "" : " (refused)"))
-            case .event(let event):
-                body += MermaidDiagram.lines(for: event, victims: view, use: use)
-            }
-        }
-        let ordered = MermaidDiagram.order(parties)
+        let model = SequenceModel(view)
+        // Not `link` for the network: that is a Mermaid keyword in sequence diagrams.
+        let ordered = model.parties.map(MermaidDiagram.identifier)
         let span = ordered.count > 1 ? "\(ordered[0]),\(ordered[ordered.count - 1])" : ordered.first
-        for (index, text) in narration {
-            body[index] = span.map { "    Note over \($0): \(MermaidDiagram.label(text, limit: 200))" }
-                ?? "    %% \(MermaidDiagram.label(text, limit: 200))"
+        var body: [String] = []
+        for entry in model.entries {
+            switch entry.item {
+            case .narration(let text):
+                body.append(span.map { "    Note over \($0): \(MermaidDiagram.label(text, limit: 200))" }
+                    ?? "    %% \(MermaidDiagram.label(text, limit: 200))")
+            case .input(let text, let refused):
+                body.append("    %% \(entry.time.clockText) > \(MermaidDiagram.label(text))" + (refused ? " (refused)" : ""))
+            case .note(let over, let text, _):
+                body.append("    Note over \(MermaidDiagram.identifier(over)): \(MermaidDiagram.label(text))")
+            case .message(let from, let to, let text, let style, let refused):
+                let (from, to) = (MermaidDiagram.identifier(from), MermaidDiagram.identifier(to))
+                let mark = refused ? "✗ " : ""
+                switch style {
+                case .request, .relay: body.append("    \(from)->>\(to): \(MermaidDiagram.label(text, limit: 48))")
+                case .reply: body.append("    \(from)--\(refused ? "x" : ">>")\(to): \(mark)\(MermaidDiagram.label(text))")
+                case .theft: body.append("    \(from)-\(refused ? "x" : ">>")\(to): \(mark)\(MermaidDiagram.label(text))")
+                }
+            }
         }
         lines = ["sequenceDiagram", "    %% \(MermaidDiagram.label(view.name)): seed \(view.header.seed), policy \(view.header.preset)"]
             + ordered.map { "    participant \($0)" } + body
-    }
-
-    /// Victims' devices first, then where thefts happen, mallory, and the servers.
-    static func order(_ parties: [String]) -> [String] {
-        let tail = [network, logs, World.attacker, "auth", "api"]
-        return parties.filter { !tail.contains($0) } + tail.filter { parties.contains($0) }
-    }
-
-    static func lines(for event: TraceEvent, victims view: TraceView, use: (String) -> String) -> [String] {
-        let from = use(event.from)
-        switch event.kind {
-        case .request:
-            guard let toName = event.to else { return ["    Note over \(from): \(label(event.action))"] }
-            let to = use(toName)
-            var out: [String] = []
-            var action = event.action
-            // ride and csrf: mallory's request, sent by the victim's browser.
-            for (marker, how) in [("  (sent by mallory's script)", "script"), ("  (cross-site, from mallory's page)", "page on her site")]
-            where action.hasSuffix(marker) {
-                action.removeLast(marker.count)
-                out.append("    \(use(World.attacker))->>\(from): \(how): \(label(action, limit: 40))")
-            }
-            out.append("    \(from)->>\(to): \(label(action, limit: 48))")
-            if let status = event.status {
-                let refused = status >= 400
-                out.append("    \(to)--\(refused ? "x" : ">>")\(from): \(refused ? "✗ " : "")\(label(short(event.outcome)))")
-            }
-            return out
-        case .client:
-            return ["    Note over \(from): \(label(event.action + (event.outcome.isEmpty ? "" : ": " + event.outcome)))"]
-        case .security:
-            if event.from == World.attacker, let theft = World.theftParts(of: event.action) {
-                let source = use(theftSource(capability: theft.capability, victim: theft.victim, view: view))
-                let got = event.outcome.hasPrefix("got ")
-                let what = got ? short(String(event.outcome.dropFirst(4))) : "nothing, " + World.stopLabel(event.outcome)
-                return ["    \(source)-\(got ? ">>" : "x")\(from): \(got ? "" : "✗ ")\(label("\(theft.capability): \(what)"))"]
-            }
-            // Forgeries, cracking, reuse detection, key changes: notes on whoever acted.
-            let outcome = event.outcome.hasPrefix("nothing") ? "✗ " + World.stopLabel(event.outcome) : short(event.outcome)
-            return ["    Note over \(from): \(label(event.action + (outcome.isEmpty ? "" : ": " + outcome)))"]
-        }
-    }
-
-    /// Where a capability takes tokens from (World+Attacks decides what it gets).
-    static func theftSource(capability: String, victim: String, view: TraceView) -> String {
-        switch capability {
-        case "sniff": return network
-        case "logs": return logs
-        case "insider": return "auth"
-        default: return device(of: victim, in: view)
-        }
-    }
-
-    /// The victim's device as the trace names it (`alice.browser`).
-    static func device(of user: String, in view: TraceView) -> String {
-        for entry in view.entries {
-            if case .event(let event) = entry, event.from.hasPrefix(user + ".") { return event.from }
-        }
-        return user + ".browser"
-    }
-
-    /// An outcome up to its explanation: "401 invalid_token", "200 at2 rt2".
-    static func short(_ outcome: String) -> String {
-        var text = Substring(outcome)
-        if let colon = text.firstIndex(of: ":") { text = text[..<colon] }
-        if let paren = text.range(of: " (") { text = text[..<paren.lowerBound] }
-        return String(text).trimmingCharacters()
     }
 
     /// A participant id: letters, digits, `_` and `.` only.
