@@ -128,6 +128,7 @@ extension World {
             let result = auth.passwordGrant(user: client.user, password: client.password, clientID: client.clientID,
                                             proof: exchange.proof, now: now, policy: policy)
             counters.logins += 1
+            counters.tokenRequests += 1
             response = respond(result, to: client, action: "POST /token password grant (\(client.user))", presented: nil)
         case .authorize(let request):
             response = authorizationArrives(request, from: exchange.client)
@@ -137,6 +138,7 @@ extension World {
             let (result, revokedFamily) = auth.refreshGrant(token: token, proof: exchange.proof, authenticated: client.isBackend,
                                                             now: now, policy: policy)
             counters.refreshes += 1
+            counters.tokenRequests += 1
             var carried = refreshRidesInCookie(client) ? "refresh (Cookie \(shortID(token)))" : "refresh_token \(shortID(token))"
             if client.isBackend { carried += " + client credentials" }
             if case .crossSiteRefresh = exchange.purpose { carried += "  (cross-site, from mallory's page)" }
@@ -317,6 +319,7 @@ extension World {
     func authReceivesIntrospection(_ index: Int) {
         guard let exchange = exchanges[index], case .api(_, let token?) = exchange.request else { return }
         let answer = auth.introspect(token: token, now: now, policy: policy)
+        counters.introspections += 1
         introspections[index] = answer
         if isRecording {
             record(.request, from: "api", to: "auth", "POST /introspect \(shortID(token))",

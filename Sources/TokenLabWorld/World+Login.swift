@@ -95,6 +95,7 @@ extension World {
                                                      verifier: request.verifier, proof: proof, authenticated: client.isBackend,
                                                      now: now, policy: policy)
         counters.logins += 1
+        counters.tokenRequests += 1
         let code = shortID(request.code)
         let action = "POST /token authorization_code \(code)" + (request.verifier == nil ? ", no verifier" : " + verifier")
             + (client.isBackend ? " + client credentials" : "")

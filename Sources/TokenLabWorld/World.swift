@@ -53,6 +53,10 @@ public final class World {
         public var callsSucceeded = 0
         public var refreshes = 0
         public var logins = 0
+        /// Requests to the token endpoint (password, code and refresh grants): the auth server's load.
+        public var tokenRequests = 0
+        /// Introspection requests from the API to the auth server (RFC 7662).
+        public var introspections = 0
     }
 
     /// A world with alice (a user) and bob (an admin), each with a browser.

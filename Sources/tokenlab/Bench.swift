@@ -6,7 +6,7 @@ import TokenLabWorld
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure tokenlab and print the figures (no pass/fail: speed goals live here, not in tests).",
-        subcommands: [BenchWorld.self, BenchRepl.self, BenchMatrix.self, BenchReplay.self, BenchExport.self],
+        subcommands: [BenchWorld.self, BenchRepl.self, BenchMatrix.self, BenchReplay.self, BenchExport.self, BenchStudy.self],
         defaultSubcommand: BenchWorld.self
     )
 }
@@ -42,7 +42,7 @@ struct BenchWorld: ParsableCommand {
         let setupStart = ContinuousClock.now
         let world = workload.makeWorld()
         let setup = ContinuousClock.now - setupStart
-        let memoryAfterSetup = memoryMiB(field: "VmRSS:")
+        let memoryAfterSetup = BenchWorld.memoryMiB(field: "VmRSS:")
         let start = ContinuousClock.now
         world.advance(by: workload.duration)
         let elapsed = ContinuousClock.now - start
@@ -58,16 +58,57 @@ struct BenchWorld: ParsableCommand {
         print("calls/s       \(rate(counters.callsCompleted))")
         print("events/s      \(rate(counters.eventsRun))")
         print("memory setup  \(memoryAfterSetup.map { String(format: "%.1f MiB", $0) } ?? "unknown")  (resident after building the world)")
-        print("peak memory   \(memoryMiB(field: "VmHWM:").map { String(format: "%.1f MiB", $0) } ?? "unknown")")
+        print("peak memory   \(BenchWorld.memoryMiB(field: "VmHWM:").map { String(format: "%.1f MiB", $0) } ?? "unknown")")
     }
 }
 
 extension BenchWorld {
     /// A figure from /proc/self/status: VmHWM is the resident-set high-water mark.
-    private func memoryMiB(field: String) -> Double? {
+    static func memoryMiB(field: String) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field) }),
               let kib = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
         return kib / 1024
+    }
+}
+
+struct BenchStudy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "A population study's cost: wall time, events per second per core and peak memory.",
+        discussion: "By default 100,000 users for 7 days under rotation and bcp, with the study's default usage and incidents."
+    )
+
+    @Option(name: .long, help: "Users.")
+    var users = 100_000
+
+    @Option(name: .long, help: "Days.")
+    var days = 7
+
+    @Option(name: .long, help: "Cores (default: all).")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
+    func run() throws {
+        var spec = StudySpec()
+        spec.users = users
+        spec.days = days
+        do {
+            spec.columns = try ["rotation", "bcp"].map { text throws(CommandError) in try StudyPolicy(parsing: text) }
+        } catch { throw Files.fail(error.message) }
+        if let problem = TokenLabWorld.Study.problem(with: spec) { throw Files.fail(problem) }
+        let workers = max(1, min(jobs, spec.blockCount))
+        print("tokenlab \(toolVersion) bench study  \(users) users × \(days) days  policies rotation, bcp  jobs \(workers)")
+        let start = ContinuousClock.now
+        let tallies = StudyRunner.run(spec, jobs: workers)
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let events = tallies.reduce(0) { $0 + $1.eventsRun }
+        let calls = tallies.reduce(0) { $0 + $1.calls }
+        print("user-days     \(users * days) per policy")
+        print("calls         \(calls)")
+        print("events        \(events)")
+        print("wall s        \(String(format: "%.2f", seconds))")
+        print("events/s      \(String(format: "%.0f", Double(events) / seconds))  (\(String(format: "%.0f", Double(events) / seconds / Double(workers))) per core)")
+        print("peak memory   \(BenchWorld.memoryMiB(field: "VmHWM:").map { String(format: "%.1f MiB", $0) } ?? "unknown")")
     }
 }

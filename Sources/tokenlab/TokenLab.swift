@@ -9,7 +9,8 @@ struct TokenLab: ParsableCommand {
         commandName: "tokenlab",
         abstract: "A workbench for access and refresh tokens: a deterministic simulator of how they are attacked and defended.",
         version: version,
-        subcommands: [Repl.self, Run.self, LessonCommand.self, LessonsCommand.self, Replay.self, Show.self, MatrixCommand.self, Compare.self, Bench.self, TracesCommand.self],
+        subcommands: [Repl.self, Run.self, LessonCommand.self, LessonsCommand.self, Replay.self, Show.self, MatrixCommand.self, Compare.self,
+                      StudyCommand.self, Bench.self, TracesCommand.self],
         defaultSubcommand: Repl.self
     )
 
