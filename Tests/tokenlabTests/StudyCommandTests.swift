@@ -43,7 +43,7 @@ import Testing
             (["--days", "400"], "--days takes 1...366, got 400\n"),
             (["--two-tabs", "150%"], "--two-tabs takes a chance in 0%...100% (like 2% or 0.02); got 150%\n"),
             (["--lost-response=-1%"], "--lost-response takes a chance in 0%...100% (like 2% or 0.02); got -1%\n"),
-            (["--policy", "nope", "--policy", "rotation"], "--policy nope: unknown preset 'nope'; valid: insecure, baseline, rotation, bcp, introspection, dpop, spa\n"),
+            (["--policy", "nope", "--policy", "rotation"], "--policy nope: unknown preset 'nope'; valid: insecure, baseline, rotation, bcp, introspection, dpop, spa, token-mediating, bff\n"),
             (["--policy", "rotation"], "--policy takes 2...6 columns (PRESET[,KEY=VALUE...], one --policy each), got 1\n"),
             (["--users", "100", "--jobs", "2"], "--jobs takes 1...1 for 100 users (1 block of 250), got 2\n"),
             (["--active", "23-8"], "--active takes FROM-UNTIL in whole hours within 0-24, FROM before UNTIL (like 8-23)\n"),

@@ -86,6 +86,8 @@ struct UserRun {
             let luck = Int(call.luck)
             if spec.usage.twoTabs.includes(luck) {
                 forced = (family, .twoTabs)
+                // Two tabs race only if a second one is open (it stays open, as tabs do).
+                if world.tabs(of: 0).count < 2 { try? world.openTab(user: user) }
                 try? world.race("tabs", user: user)
             } else if spec.usage.lostResponse.includes(luck - spec.usage.twoTabs.partsPerMillion) {
                 forced = (family, .lostResponse)
