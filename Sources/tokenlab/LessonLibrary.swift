@@ -80,14 +80,18 @@ struct LessonLibrary {
         "no lesson '\(key)' in \(directory); lessons lists them (by number, id or file name)"
     }
 
-    /// The course as a table, with the learner's progress.
+    /// The course, two lines a lesson (a table of six columns would not fit a
+    /// projector's 80): number and title, then id, level, length and progress.
     func listing(progress: LessonProgress, width: Int?) -> [String] {
         guard !lessons.isEmpty else { return ["no lessons in \(directory)"] }
-        let rows = lessons.enumerated().map { number, lesson in
-            [fileStem(lesson.file).prefix(while: \.isNumber).isEmpty ? "\(number + 1)" : String(Int(fileStem(lesson.file).prefix(while: \.isNumber)) ?? number + 1), lesson.id, lesson.title, lesson.level, "\(lesson.minutes)", progress.text(for: lesson)]
+        var lines: [String] = []
+        for (place, lesson) in lessons.enumerated() {
+            let stem = fileStem(lesson.file).prefix(while: \.isNumber)
+            let number = stem.isEmpty ? place + 1 : Int(stem) ?? place + 1
+            lines.append((number < 10 ? " " : "") + "\(number)  \(lesson.title)")
+            lines.append("    \(lesson.id) · \(lesson.level) · \(lesson.minutes) min · \(progress.text(for: lesson))")
         }
-        return TextTable.render(header: ["#", "id", "title", "level", "min", "progress"], rows: rows, width: width)
-            + ["", "lesson N (or its id) starts one; tokenlab lesson N --auto plays it through"]
+        return lines + ["", "lesson N (or its id) starts one; tokenlab lesson N --auto plays it through"]
     }
 }
 
