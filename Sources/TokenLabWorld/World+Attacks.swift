@@ -268,7 +268,7 @@ extension World {
             blocked = ("\(client.user)'s browser holds no refresh token", "RFC 6265 §5.4")
         } else if client.refreshStorage != .cookie {
             blocked = ("the app sends its refresh token in the request body; mallory's page does not know it, and no cookie rides",
-                       "browser-based-apps BCP §6.3")
+                       "RFC 6749 §6")
         } else if policy.cookieSameSite != .none {
             blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the refresh cookie off a cross-site POST", World.sameSiteRule)
         } else {
@@ -301,7 +301,7 @@ extension World {
             }
             let why = "CORS: the auth server allows only the app's origin, so mallory's page cannot read the response; "
                 + "\(shortID(issued.access)) in its body reaches no one"
-            attackLog.noteBlocked(action, why: why, rule: "browser-based-apps BCP §5.1, Fetch (CORS)", at: now)
+            attackLog.noteBlocked(action, why: why, rule: "browser-based-apps BCP §6.3.3.4, Fetch (CORS)", at: now)
             record(.security, from: World.attacker, action,
                    "nothing: \(why)" + (stored.isEmpty ? "" : "; the rotated cookie \(stored[0]) lands in \(client.user)'s jar"),
                    rule: "Fetch (CORS)", tokens: [shortID(issued.access)] + stored)

@@ -71,9 +71,9 @@ extension World {
         }
         if let first = ends.filter(\.hasEnded).min(by: { ($0.until ?? now) < ($1.until ?? now) }) { return first }
         // Nothing has stopped it: used at least once per idle period, it lasts
-        // as long as its family may (RFC 9700 §4.14.1).
+        // as long as its family may (browser-based-apps BCP §6.3.2.3).
         return Usability(until: facts.absoluteExpiry, hasEnded: false,
-                         what: "nothing yet; it would end with its family's absolute lifetime", rule: "RFC 9700 §4.14.1")
+                         what: "nothing yet; it would end with its family's absolute lifetime", rule: "browser-based-apps BCP §6.3.2.3")
     }
 
     private func accessUsability(_ token: String, material: AttackLog.Material) -> Usability {
