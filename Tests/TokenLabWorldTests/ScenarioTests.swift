@@ -116,6 +116,17 @@ import Testing
         #expect(refused.contains("absolute lifetime"))
     }
 
+    @Test func aKeptRefreshTokensIdleDeadlineSlidesAndTheViewsSaySo() {
+        let s = session(preset: "baseline")
+        s.run("set refresh.rotation off", "set refresh.idle 1h", "login alice", "advance 30m", "refresh alice")
+        // Used at 00:30:00.100, so it lives until 01:30:00.100, not the 01:00:00.060 it was issued with.
+        let row = s.run("tokens").first { $0.hasPrefix("rt1 ") } ?? ""
+        #expect(row.contains("01:30:00.100") && !row.contains("01:00:00.060"), "\(row)")
+        #expect(s.run("decode rt1").contains("family fam1, state valid, expires 01:30:00.100"))
+        s.run("advance 45m")  // 01:15: past the first deadline, inside the slid one
+        #expect(s.outcomes(of: "refresh alice").first?.contains("200 at") == true)
+    }
+
     @Test func idleTimeoutEndsAnUnusedRefreshToken() {
         let s = session(preset: "bcp")
         s.run("login alice", "advance 61m")
