@@ -328,7 +328,8 @@ extension World {
     }
 
     func walletLines(of party: String) throws(CommandError) -> [String] {
-        let client = clients[try clientIndex(party)]
+        let holder = try clientIndex(party)
+        let client = clients[holder]
         var rows: [[String]] = []
         var seen: [String] = []
         func row(_ token: String, source: String) {
@@ -339,8 +340,10 @@ extension World {
                 return
             }
             let state = state(of: entry)
-            let end = entry.kind != .refresh ? entry.expiresAt + policy.leeway : entry.expiresAt
-            let usable = state.hasPrefix("valid") ? "usable for \((end - now).text) (until \(end.clockText))" : state
+            let end = entry.kind != .refresh ? entry.expiresAt + policy.leeway : expiry(of: entry)
+            let usable = !state.hasPrefix("valid") ? state
+                : lacksKey(for: entry, holder: holder) ? "unusable: bound to a DPoP key \(party) lacks"
+                : "usable for \((end - now).text) (until \(end.clockText))"
             rows.append([entry.id, entry.kind.rawValue, source, usable])
         }
         // Her knowledge, item by item: how and when she got each one.

@@ -34,6 +34,11 @@ extension World {
 
     func usability(of material: AttackLog.Material) -> Usability {
         guard let token = material.token else { return sessionUsability(material) }
+        // Bound to the victim's key: no request of hers can carry a proof made with it.
+        if let entry = ledger.entry(value: token), let thief = attackerIndex, lacksKey(for: entry, holder: thief), material.successes == 0 {
+            return Usability(until: nil, hasEnded: true, what: "never usable by her: \(entry.id) is bound to another key (DPoP), one she does not hold",
+                             rule: entry.kind == .refresh ? "RFC 9449 §5" : "RFC 9449 §6.1, §7.1")
+        }
         let usability = material.kind == "code" ? codeUsability(token, material: material)
             : material.kind == "refresh" ? refreshUsability(token) : accessUsability(token, material: material)
         // Refused before its end, and never accepted: it was never usable in
@@ -117,6 +122,23 @@ extension World {
             }
             return Usability(until: nil, hasEnded: true, what: "refused: \(response.summary)", rule: rule)
         }
+    }
+
+    /// The DPoP key a token is bound to, as its thumbprint: `cnf.jkt` in an
+    /// access token (RFC 9449 §6.1), the family's key for a refresh token (§5).
+    func boundThumbprint(of entry: TokenLedger.Entry) -> String? {
+        switch entry.kind {
+        case .refresh: entry.family >= 0 && entry.family < auth.families.count ? auth.families[entry.family].boundKey : nil
+        case .access, .forged: (try? DecodedJWS(entry.value))?.payload["cnf"]?["jkt"]?.stringValue
+        case .code: nil
+        }
+    }
+
+    /// Whether the party at `holder` cannot present the token: it is bound
+    /// to a key, and not to the key of the holder's browser.
+    func lacksKey(for entry: TokenLedger.Entry, holder: Int) -> Bool {
+        guard let bound = boundThumbprint(of: entry) else { return false }
+        return clients[clients[holder].browser].dpopKey?.thumbprint != bound
     }
 
     /// The rule behind a family's revocation, by the reason recorded with it.
