@@ -1,4 +1,5 @@
 import Testing
+import TokenLabCore
 @testable import TokenLabWorld
 
 /// The foundation's story, end to end: login, call, expiry, silent refresh,
@@ -141,6 +142,15 @@ import Testing
         #expect(outcome == ["POST /revoke at1  200 nothing revoked (unknown, already revoked, or access token without denylist)"])
         #expect(s.outcomes(of: "revoke rt1") == ["POST /revoke rt1  200 family fam1 revoked"])
         #expect(s.outcomes(of: "revoke rt1").first?.contains("200") == true)
+    }
+
+    @Test func underIntrospectionAStolenTokensWindowRunsToItsExpiryNotToHerLastSuccess() {
+        let s = session(preset: "introspection")
+        s.run("login alice", "steal access from alice via xss", "as mallory call GET /orders", "advance 20m",
+              "as mallory call GET /orders")  // refused: the auth server says inactive (expired)
+        let outcome = s.world.attackOutcomes().first
+        #expect(outcome?.usableUntil == VirtualTime(milliseconds: 15 * 60_000), "at1 expires at 00:15:00")
+        #expect(outcome?.stoppedBy.hasPrefix("stopped: introspection (expiry)") == true, "\(outcome?.stoppedBy ?? "")")
     }
 
     @Test func introspectionSeesRevocationThatLocalValidationCannot() {

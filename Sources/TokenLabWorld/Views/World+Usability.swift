@@ -114,11 +114,18 @@ extension World {
             if response.description.contains("denylisted"), let jti = tokenID(of: token), let at = auth.denylistedAt[jti] {
                 return Usability(until: at, hasEnded: true, what: "revoked (denylisted)", rule: rule)
             }
-            if response.description.hasPrefix("inactive"), let family = entry?.family, family >= 0,
-               let revoked = auth.families[family].revoked {
-                // Say why, and whether the API was answering from its cache.
-                let cached = response.description.hasSuffix("(cached)") ? ", as the API's cached answer says" : ""
-                return Usability(until: revoked.at, hasEnded: true, what: "inactive: its session was revoked (\(revoked.reason))\(cached)", rule: rule)
+            if response.description.hasPrefix("inactive") {
+                // Whichever ended it first: its session's revocation or its own expiry.
+                var ends: [Usability] = []
+                if let family = entry?.family, family >= 0, let revoked = auth.families[family].revoked {
+                    // Say why, and whether the API was answering from its cache.
+                    let cached = response.description.hasSuffix("(cached)") ? ", as the API's cached answer says" : ""
+                    ends.append(Usability(until: revoked.at, hasEnded: true, what: "inactive: its session was revoked (\(revoked.reason))\(cached)", rule: rule))
+                }
+                if let expiry, expiry <= now {
+                    ends.append(Usability(until: expiry, hasEnded: true, what: "inactive: expired at \(expiry.clockText)", rule: rule))
+                }
+                if let first = ends.min(by: { ($0.until ?? now) < ($1.until ?? now) }) { return first }
             }
             return Usability(until: nil, hasEnded: true, what: "refused: \(response.summary)", rule: rule)
         }
