@@ -310,7 +310,7 @@ extension World {
             if let family = client.family, auth.familyIsRevoked(family) {
                 client.dropTokens()
                 record(.client, from: client.name, "its refresh cookie's family is revoked: \(client.user) must log in again")
-                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)", user: client.user)
             }
         default:
             break

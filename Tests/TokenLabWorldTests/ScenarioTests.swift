@@ -153,6 +153,15 @@ import TokenLabCore
         #expect(outcome?.stoppedBy.hasPrefix("stopped: introspection (expiry)") == true, "\(outcome?.stoppedBy ?? "")")
     }
 
+    @Test func theReportsCostsAreTheVictimsAndOnlyFromTheAttackOn() {
+        let s = session(preset: "rotation")
+        s.run("login bob", "refresh bob", "refresh bob rt1")  // bob trips reuse detection himself: no attack
+        s.run("login alice", "refresh alice", "refresh alice rt3")  // so does alice, before any theft
+        s.run("login alice", "steal refresh from alice via xss", "as mallory refresh", "refresh alice")
+        let costs = s.run("report").filter { $0.hasPrefix("cost to the victim") }
+        #expect(costs.count == 1 && costs[0].hasPrefix("cost to the victim: alice was logged out at"), "\(costs)")
+    }
+
     @Test func introspectionSeesRevocationThatLocalValidationCannot() {
         let s = session(preset: "rotation")
         s.run("set validation introspection", "login alice", "call alice GET /orders")

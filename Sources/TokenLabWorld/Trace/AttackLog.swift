@@ -80,7 +80,16 @@ struct AttackLog {
         }
     }
 
-    mutating func noteCost(_ text: String) {
-        if costs.last != text { costs.append(text) }
+    /// What `user` paid: counted only once an attack has touched her (a
+    /// theft of her material, or an attempt on her that the world refused),
+    /// so her own earlier logouts and other users' are not the attack's cost.
+    mutating func noteCost(_ text: String, user: String) {
+        guard isVictim(user), costs.last != text else { return }
+        costs.append(text)
+    }
+
+    func isVictim(_ user: String) -> Bool {
+        materials.contains { $0.victim == user }
+            || blocked.contains { $0.action.split(separator: " ").contains { $0 == user || $0 == "\(user)'s" } }
     }
 }
