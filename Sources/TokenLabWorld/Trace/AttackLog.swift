@@ -38,6 +38,8 @@ struct AttackLog {
     private var byToken: [String: Int] = [:]
     /// What the victims paid, in order: "alice was logged out ...".
     private(set) var costs: [String] = []
+    /// Every session the apps lost, attack or not (`expect usage` reads these).
+    private(set) var logouts: [String] = []
     /// Thefts the world refused, with why: an attack that got nothing is an outcome too.
     private(set) var blocked: [(action: String, why: String, rule: String, at: VirtualTime)] = []
 
@@ -84,6 +86,7 @@ struct AttackLog {
     /// theft of her material, or an attempt on her that the world refused),
     /// so her own earlier logouts and other users' are not the attack's cost.
     mutating func noteCost(_ text: String, user: String) {
+        if logouts.last != text { logouts.append(text) }
         guard isVictim(user), costs.last != text else { return }
         costs.append(text)
     }
