@@ -40,6 +40,8 @@ struct AttackLog {
     private(set) var costs: [String] = []
     /// Every session the apps lost, attack or not (`expect usage` reads these).
     private(set) var logouts: [String] = []
+    /// Users whose tabs or requests were raced (`race`), in order.
+    private var raced: [String] = []
     /// Thefts the world refused, with why: an attack that got nothing is an outcome too.
     private(set) var blocked: [(action: String, why: String, rule: String, at: VirtualTime)] = []
 
@@ -91,8 +93,13 @@ struct AttackLog {
         costs.append(text)
     }
 
+    /// A race (no attacker) puts the user's session at stake as much as an attack.
+    mutating func noteRace(user: String) {
+        if !raced.contains(user) { raced.append(user) }
+    }
+
     func isVictim(_ user: String) -> Bool {
-        materials.contains { $0.victim == user }
+        raced.contains(user) || materials.contains { $0.victim == user }
             || blocked.contains { $0.action.split(separator: " ").contains { $0 == user || $0 == "\(user)'s" } }
     }
 }
