@@ -42,7 +42,11 @@ import TokenLabTokens
         let s = session()
         s.run("login alice")
         let refresh = s.world.ledger.entry(id: "rt1")!.value
-        #expect(Base64URL.decode(refresh)?.count == 16, "128 random bits")
+        #expect(Base64URL.decode(refresh)?.count == 28, "128 random bits, a 4-byte family number, an 8-byte MAC")
+        #expect(s.world.auth.sealedFamily(of: refresh) == 0, "the server reads its family back")
+        var forged = Base64URL.decode(refresh)!
+        forged[19] ^= 1  // another family number under the same MAC
+        #expect(s.world.auth.sealedFamily(of: Base64URL.encode(forged)) == nil, "the MAC covers the family number")
         #expect(!refresh.contains("."))
         let lines = s.run("decode rt1")
         #expect(lines[1] == "the auth server stores only its SHA-256: \(TokenHash(of: refresh))")

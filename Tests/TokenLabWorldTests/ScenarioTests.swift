@@ -128,6 +128,18 @@ import TokenLabCore
         #expect(s.outcomes(of: "refresh alice").first?.contains("200 at") == true)
     }
 
+    @Test func reuseIsDetectedEvenAfterTheStoreForgotTheRotatedToken() {
+        let s = session(preset: "rotation")
+        s.run("set refresh.idle 1h", "login alice", "steal refresh from alice via xss", "refresh alice")
+        // alice keeps refreshing; once rt1's hour has passed, a rotation prunes its record.
+        for _ in 0..<3 { s.run("advance 30m", "refresh alice") }
+        let reuse = s.outcomes(of: "as mallory refresh").first ?? ""
+        #expect(reuse.contains("reuse detected: an earlier token of fam1, rotated and since expired; family fam1 revoked"), "\(reuse)")
+        #expect(s.world.auth.familyIsRevoked(0), "RFC 9700 §4.14.2: the relationship is retained")
+        // A token the server never sealed is still just unknown.
+        #expect(s.world.auth.sealedFamily(of: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA") == nil)
+    }
+
     @Test func idleTimeoutEndsAnUnusedRefreshToken() {
         let s = session(preset: "bcp")
         s.run("login alice", "advance 61m")

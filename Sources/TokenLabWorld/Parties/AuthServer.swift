@@ -80,6 +80,10 @@ public final class AuthServer {
     var retiredAt: [String: VirtualTime] = [:]
     private var tokenIDs: RandomStream
     private var refreshSecrets: RandomStream
+    /// Seals the family number into each refresh token (RFC 9700 §4.14.2,
+    /// implementation note): the store may forget a rotated token once it
+    /// has expired, and its reuse is still recognised.
+    private let refreshSeal: HS256Key
     private var sessionIDs: RandomStream
     /// Authorization codes by value (AuthServer+Authorization), and where their values come from.
     var codes: [String: AuthorizationCode] = [:]
@@ -97,6 +101,8 @@ public final class AuthServer {
         self.users = users
         tokenIDs = RandomStream(seed: seed, name: "auth.jti")
         refreshSecrets = RandomStream(seed: seed, name: "auth.refresh")
+        var sealStream = RandomStream(seed: seed, name: "auth.refresh.seal")
+        refreshSeal = HS256Key(kid: "refresh-seal", secret: sealStream.bytes(32))
         sessionIDs = RandomStream(seed: seed, name: "auth.sid")
         codeValues = RandomStream(seed: seed, name: "auth.code")
         minter = AccessTokenMinter(key: key)
@@ -122,6 +128,7 @@ public final class AuthServer {
         codeValues = other.codeValues
         tokenIDs = other.tokenIDs
         refreshSecrets = other.refreshSecrets
+        refreshSeal = other.refreshSeal
         sessionIDs = other.sessionIDs
         minter = other.minter
         validator = AccessTokenValidator(rules: other.validator.rules)
@@ -178,11 +185,12 @@ public final class AuthServer {
     /// a backend, a confidential client, has any).
     func refreshGrant(token: String, proof: String?, authenticated: Bool = false, now: VirtualTime,
                       policy: Policy) -> (TokenResult, revokedFamily: Int?) {
-        guard let index = store.slot(of: TokenHash(of: token)) else {
+        let slot = store.slot(of: TokenHash(of: token))
+        // Not in the store: a token this server sealed is one of its family's
+        // earlier tokens, rotated and then forgotten once it expired.
+        guard let familyIndex = slot.map({ Int(store[$0].family) }) ?? sealedFamily(of: token) else {
             return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
         }
-        let record = store[index]
-        let familyIndex = Int(record.family)
         let family = families[familyIndex]
         // RFC 6749 §6: a confidential client's refresh token is refused without its authentication.
         if let failure = AuthServer.clientAuthenticationFailure(clientID: family.clientID, authenticated: authenticated) {
@@ -197,6 +205,16 @@ public final class AuthServer {
         if case .refused(let error) = checkProof(proof, now: now, policy: policy, boundTo: family.boundKey) {
             return (.refused(error), nil)
         }
+        guard let index = slot else {
+            // The relationship is retained (RFC 9700 §4.14.2): a rotated token is reuse, however old.
+            if policy.reuseDetection {
+                revokeFamily(familyIndex, at: now, reason: "reuse detected")
+                return (.refused(OAuthError(description: "refresh token reuse detected: an earlier token of fam\(familyIndex + 1), rotated and since expired; family fam\(familyIndex + 1) revoked",
+                                            rule: "RFC 9700 §4.14.2")), familyIndex)
+            }
+            return (.refused(OAuthError(description: "refresh token already rotated (and since expired)", rule: "RFC 9700 §4.14.2")), nil)
+        }
+        let record = store[index]
         if let rotatedAt = record.rotatedAt {
             let isPrevious = record.generation == family.generation - 1
             if policy.reuseGrace.milliseconds > 0, isPrevious, now - rotatedAt <= policy.reuseGrace, now < record.expiresAt {
@@ -246,8 +264,26 @@ public final class AuthServer {
         families[index].oldestRecord = oldest
     }
 
+    /// 128 random bits, the family's number and a MAC over both, sealed with
+    /// the server's own key: opaque to the client, readable by this server only.
+    private func sealedRefreshToken(family index: Int) -> String {
+        var bytes = refreshSecrets.bytes(16)
+        withUnsafeBytes(of: UInt32(index).bigEndian) { bytes.append(contentsOf: $0) }
+        bytes += refreshSeal.signature(for: bytes).prefix(8)
+        return Base64URL.encode(bytes)
+    }
+
+    /// The family a sealed refresh token names, if this server sealed it.
+    func sealedFamily(of token: String) -> Int? {
+        guard let bytes = Base64URL.decode(token), bytes.count == 28 else { return nil }
+        let expected = refreshSeal.signature(for: Array(bytes[..<20])).prefix(8)
+        let matches = Array(expected).withUnsafeBytes { a in bytes[20...].withUnsafeBytes { b in constantTimeEquals(a, b) } }
+        let family = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        return matches && family < families.count ? family : nil
+    }
+
     private func issueRefreshToken(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
-        let token = Base64URL.encode(refreshSecrets.bytes(16))
+        let token = sealedRefreshToken(family: index)
         let family = families[index]
         let expiresAt = policy.refreshIdle.map { min(now + $0, family.absoluteExpiry) } ?? family.absoluteExpiry
         let slot = store.insert(RefreshRecord(hash: TokenHash(of: token), expiresAt: expiresAt,

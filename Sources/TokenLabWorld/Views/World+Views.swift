@@ -64,7 +64,7 @@ extension World {
         if let entry = ledger.entry(value: token), entry.kind == .code { return decodeCode(entry) }
         if let entry = ledger.entry(value: token), entry.kind == .refresh {
             return [
-                "\(id): an opaque refresh token (\(token.count) characters of base64url, 128 random bits; nothing to decode)",
+                "\(id): an opaque refresh token (\(token.count) characters of base64url: 128 random bits, its family's number and the auth server's MAC over both; only the auth server reads it)",
                 "the auth server stores only its SHA-256: \(TokenHash(of: token))",
                 "family fam\(entry.family + 1), state \(state(of: entry)), expires \(expiry(of: entry).clockText)",
             ]
