@@ -168,8 +168,9 @@ extension World {
         let place = client.storage(of: kind)
         switch capability {
         case "xss":
-            if place == .cookie && policy.cookieHttpOnly {
-                return .blocked("the token is in an HttpOnly cookie, out of script's reach (script can still send requests with it)",
+            if place == .cookie && cookie(kind == .refresh ? .refresh : .access, of: client).httpOnly {
+                let stale = policy.cookieHttpOnly ? "" : " (the cookie was set with HttpOnly; the policy's change applies from its next Set-Cookie)"
+                return .blocked("the token is in an HttpOnly cookie, out of script's reach (script can still send requests with it)" + stale,
                                 rule: "RFC 6265 §4.1.2.6")
             }
             let tab = client.tab == 1 ? "the page's" : "\(client.name)'s"
@@ -216,8 +217,9 @@ extension World {
             blocked = ("\(user)'s browser holds no token", "RFC 6265 §5.4")
         } else if client.accessStorage != .cookie {
             blocked = ("the app sends its token in a header; a browser adds no header to a cross-site request", "RFC 6750 §2.1")
-        } else if policy.cookieSameSite == .strict || (policy.cookieSameSite == .lax && method != "GET") {
-            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the cookie off cross-site requests", World.sameSiteRule)
+        } else if case let kept = cookie(.access, of: client), kept.sameSite == .strict || (kept.sameSite == .lax && method != "GET") {
+            blocked = ("SameSite=\(kept.sameSite.rawValue.capitalized) keeps the cookie off cross-site requests"
+                       + staleNote("SameSite", set: kept.sameSite.rawValue.capitalized, now: policy.cookieSameSite.rawValue.capitalized), World.sameSiteRule)
         } else {
             blocked = nil
         }
@@ -241,8 +243,9 @@ extension World {
         let blocked: (String, String)?
         if client.session == nil {
             blocked = ("\(client.user)'s browser holds no session cookie", "RFC 6265 §5.4")
-        } else if policy.cookieSameSite == .strict || (policy.cookieSameSite == .lax && method != "GET") {
-            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the BFF's session cookie off cross-site requests",
+        } else if case let kept = cookie(.session, of: client), kept.sameSite == .strict || (kept.sameSite == .lax && method != "GET") {
+            blocked = ("SameSite=\(kept.sameSite.rawValue.capitalized) keeps the BFF's session cookie off cross-site requests"
+                       + staleNote("SameSite", set: kept.sameSite.rawValue.capitalized, now: policy.cookieSameSite.rawValue.capitalized),
                        "browser-based-apps BCP §6.1.3.3.1")
         } else {
             blocked = nil
@@ -269,8 +272,9 @@ extension World {
         } else if client.refreshStorage != .cookie {
             blocked = ("the app sends its refresh token in the request body; mallory's page does not know it, and no cookie rides",
                        "RFC 6749 §6")
-        } else if policy.cookieSameSite != .none {
-            blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the refresh cookie off a cross-site POST", World.sameSiteRule)
+        } else if case let kept = cookie(.refresh, of: client), kept.sameSite != .none {
+            blocked = ("SameSite=\(kept.sameSite.rawValue.capitalized) keeps the refresh cookie off a cross-site POST"
+                       + staleNote("SameSite", set: kept.sameSite.rawValue.capitalized, now: policy.cookieSameSite.rawValue.capitalized), World.sameSiteRule)
         } else {
             blocked = nil
         }
@@ -296,7 +300,7 @@ extension World {
         case .tokens(let issued):
             var stored: [String] = []
             if let refresh = issued.refresh, browserStoresRefresh(refresh, client: client) {
-                client.keepRefresh(refresh, in: .cookie)
+                client.keepRefresh(refresh, in: .cookie, cookie: CookieAttributes(policy))
                 stored.append(shortID(refresh))
             }
             let why = "CORS: the auth server allows only the app's origin, so mallory's page cannot read the response; "

@@ -23,8 +23,9 @@ extension World {
                 break
             }
             client.session = session
+            client.profile.sessionCookie = CookieAttributes(policy)
             if let access {
-                client.keepAccess(access.access, expiresAt: now + .seconds(access.expiresIn), in: policy.accessStorage)
+                client.keepAccess(access.access, expiresAt: now + .seconds(access.expiresIn), in: policy.accessStorage, cookie: CookieAttributes(policy))
                 client.family = access.family
             }
         case (.refresh, .backendDone) where exchange.byAttacker && exchange.purpose.isBareRefresh:
@@ -37,9 +38,9 @@ extension World {
         case (.refresh, .tokens(let issued)) where exchange.byAttacker && exchange.purpose.isBareRefresh:
             scriptReadsRefreshResponse(issued, in: exchange.client)
         case (.login, .tokens(let issued)), (.refresh, .tokens(let issued)):
-            client.keepAccess(issued.access, expiresAt: now + .seconds(issued.expiresIn), in: policy.accessStorage)
+            client.keepAccess(issued.access, expiresAt: now + .seconds(issued.expiresIn), in: policy.accessStorage, cookie: CookieAttributes(policy))
             if let refresh = issued.refresh, browserStoresRefresh(refresh, client: client) {
-                client.keepRefresh(refresh, in: policy.refreshStorage)
+                client.keepRefresh(refresh, in: policy.refreshStorage, cookie: CookieAttributes(policy))
             }
             client.family = issued.family
             if case .refresh(let resume?, let isRetry) = exchange.purpose {
@@ -129,14 +130,14 @@ extension World {
         var read: [String] = []
         var jar: [String] = []
         if policy.accessStorage == .cookie {
-            client.keepAccess(issued.access, expiresAt: now + .seconds(issued.expiresIn), in: .cookie)
+            client.keepAccess(issued.access, expiresAt: now + .seconds(issued.expiresIn), in: .cookie, cookie: CookieAttributes(policy))
             jar.append(shortID(issued.access))
         } else {
             read.append(issued.access)
         }
         if let refresh = issued.refresh {
             if policy.refreshStorage == .cookie {
-                if browserStoresRefresh(refresh, client: client) { client.keepRefresh(refresh, in: .cookie) }
+                if browserStoresRefresh(refresh, client: client) { client.keepRefresh(refresh, in: .cookie, cookie: CookieAttributes(policy)) }
                 jar.append(shortID(refresh))
             } else {
                 read.append(refresh)
@@ -178,7 +179,7 @@ extension World {
         // The browser attaches no Secure cookie to a request over a plain
         // link (RFC 6265 §5.4): with the refresh token in one, the app cannot
         // refresh at all, and its session is over.
-        if !client.isAttacker, !client.isBackend, !byAttacker, client.refreshStorage == .cookie, policy.cookieSecure, !policy.tls {
+        if !client.isAttacker, !client.isBackend, !byAttacker, client.refreshStorage == .cookie, cookie(.refresh, of: client).secure, !policy.tls {
             client.dropTokens()
             if isRecording {
                 let why = "its refresh cookie \(shortID(refresh)) is Secure, and a Secure cookie is never sent over a plain link"

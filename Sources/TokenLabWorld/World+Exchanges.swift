@@ -177,7 +177,8 @@ extension World {
                                   : [refresh, access].compactMap { $0 }.map(shortID).joined(separator: " ")
                 // A Path=/token cookie goes to nothing outside /token (RFC 6265 §5.1.4), so an app
                 // that keeps its refresh token in one revokes it at an endpoint under that path.
-                let endpoint = cookie ? (policy.cookiePath.hasSuffix("/") ? policy.cookiePath : policy.cookiePath + "/") + "revoke" : "/revoke"
+                let path = self.cookie(.refresh, of: client).path
+                let endpoint = cookie ? (path.hasSuffix("/") ? path : path + "/") + "revoke" : "/revoke"
                 record(.request, from: client.name, to: "auth", "POST \(endpoint) (logout) \(sent)",
                        "200 " + notes.joined(separator: "; "), status: 200, rule: "RFC 7009 §2.1",
                        tokens: [refresh, access].compactMap { $0 }.map(shortID))

@@ -39,7 +39,7 @@ extension World {
             let path = Resource.catalog[resource].path
             if clients[client].accessStorage == .cookie {
                 // RFC 6265 §4.1.2.5: a Secure cookie is not sent over a plain link at all.
-                if plain && policy.cookieSecure { network.noteSecureCookieWithheld(client: machine); return }
+                if plain && cookie(.access, of: clients[client]).secure { network.noteSecureCookieWithheld(client: machine); return }
                 note(token, .access, "the Cookie header of \(path)")
             } else if policy.tokenInQuery && !policy.dpop {
                 note(token, .access, "the URL of \(path) (?access_token=)", place: .urlInLog)

@@ -98,10 +98,12 @@ import Testing
     }
 
     @Test func csrfAgainstABFFDependsOnTheSessionCookiesSameSite() {
+        let strict = session(preset: "bff")
+        strict.run("login alice")
+        #expect(strict.outcomes(of: "csrf alice POST /orders").first?.contains("SameSite=Strict keeps the BFF's session cookie off cross-site requests") == true)
+        // The session cookie carries the SameSite it was set with.
         let s = session(preset: "bff")
-        s.run("login alice")
-        #expect(s.outcomes(of: "csrf alice POST /orders").first?.contains("SameSite=Strict keeps the BFF's session cookie off cross-site requests") == true)
-        s.run("set cookie.samesite none")
+        s.run("set cookie.samesite none", "login alice")
         let forged = s.run("csrf alice POST /orders")
         #expect(forged.contains { $0.contains("alice.browser -> backend  POST /orders  Cookie s1  (cross-site, from mallory's page)  200 order placed") }, "\(forged)")
     }

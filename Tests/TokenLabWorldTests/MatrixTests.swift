@@ -173,14 +173,16 @@ import TokenLabTokens
 
 @Suite struct CSRFTests {
     @Test func sameSiteAndHeaderTokensDecideWhatACrossSiteRequestCarries() {
-        let s = session(preset: "bcp")
-        s.run("login alice")
-        #expect(s.outcomes(of: "csrf alice POST /orders") == ["csrf alice POST /orders  nothing: SameSite=Strict keeps the cookie off cross-site requests"])
-        s.run("set cookie.samesite lax")
-        #expect(s.outcomes(of: "csrf alice POST /orders").first?.contains("SameSite=Lax") == true)
-        #expect(s.outcomes(of: "csrf alice GET /orders") == ["GET /orders  Cookie at1  (cross-site, from mallory's page)  200 3 orders"])
-        s.run("set cookie.samesite none")
-        #expect(s.outcomes(of: "csrf alice POST /orders") == ["POST /orders  Cookie at1  (cross-site, from mallory's page)  200 order placed"])
+        // Each cookie carries the SameSite it was set with, so each case logs in under its own setting.
+        func csrf(_ sameSite: String, _ line: String) -> [String] {
+            let s = session(preset: "bcp")
+            s.run("set cookie.samesite \(sameSite)", "login alice")
+            return s.outcomes(of: line)
+        }
+        #expect(csrf("strict", "csrf alice POST /orders") == ["csrf alice POST /orders  nothing: SameSite=Strict keeps the cookie off cross-site requests"])
+        #expect(csrf("lax", "csrf alice POST /orders").first?.contains("SameSite=Lax") == true)
+        #expect(csrf("lax", "csrf alice GET /orders") == ["GET /orders  Cookie at1  (cross-site, from mallory's page)  200 3 orders"])
+        #expect(csrf("none", "csrf alice POST /orders") == ["POST /orders  Cookie at1  (cross-site, from mallory's page)  200 order placed"])
         let header = session(preset: "baseline")
         header.run("login alice")
         #expect(header.outcomes(of: "csrf alice POST /orders").first?.contains("a browser adds no header to a cross-site request") == true)

@@ -65,12 +65,15 @@ import Testing
     }
 
     @Test func csrfOnTheTokenEndpointRidesOnlyAsSameSiteAllowsAndCorsHidesTheResponse() {
+        let strict = session(preset: "spa")
+        strict.run("login alice")
+        #expect(strict.outcomes(of: "csrf alice POST /token").first?.contains("SameSite=Strict keeps the refresh cookie off a cross-site POST") == true)
+        // The cookie carries the SameSite it was set with: each case logs in under its own.
+        let lax = session(preset: "spa")
+        lax.run("set cookie.samesite lax", "login alice")
+        #expect(lax.outcomes(of: "csrf alice POST /token").first?.contains("SameSite=Lax") == true)
         let s = session(preset: "spa")
-        s.run("login alice")
-        #expect(s.outcomes(of: "csrf alice POST /token").first?.contains("SameSite=Strict keeps the refresh cookie off a cross-site POST") == true)
-        s.run("set cookie.samesite lax")
-        #expect(s.outcomes(of: "csrf alice POST /token").first?.contains("SameSite=Lax") == true)
-        s.run("set cookie.samesite none")
+        s.run("set cookie.samesite none", "login alice")
         let forged = s.run("csrf alice POST /token")
         #expect(forged.contains { $0.contains("(cross-site, from mallory's page)") && $0.contains("200 at2 rt2") })
         #expect(forged.contains { $0.contains("CORS") && $0.contains("at2 in its body reaches no one") && $0.contains("rt2 lands in alice's jar") })

@@ -114,7 +114,8 @@ final class Client {
     /// Stores a new access token where `storage` says. It replaces the one
     /// the app had, wherever that was: an app that moved its token to memory
     /// no longer reads the old copy in localStorage.
-    func keepAccess(_ token: String?, expiresAt: VirtualTime?, in storage: TokenStorage) {
+    func keepAccess(_ token: String?, expiresAt: VirtualTime?, in storage: TokenStorage, cookie: CookieAttributes? = nil) {
+        if storage == .cookie, token != nil { profile.accessCookie = cookie }
         shelf.access = nil
         shelf.accessExpiresAt = nil
         profile.shelf.access = nil
@@ -127,7 +128,9 @@ final class Client {
         }
     }
 
-    func keepRefresh(_ token: String?, in storage: TokenStorage) {
+    /// `cookie`: the attributes of the Set-Cookie, when `storage` is a cookie.
+    func keepRefresh(_ token: String?, in storage: TokenStorage, cookie: CookieAttributes? = nil) {
+        if storage == .cookie, token != nil { profile.refreshCookie = cookie }
         shelf.refresh = nil
         profile.shelf.refresh = nil
         if !storage.isPerTab { shelf.refreshStorage = storage }
@@ -179,10 +182,17 @@ final class BrowserProfile {
     var shelf = TokenShelf()
     /// The backend's HttpOnly session cookie, when a backend is the client.
     var session: String?
+    /// The attributes each cookie was set with (CookieAttributes).
+    var accessCookie: CookieAttributes?
+    var refreshCookie: CookieAttributes?
+    var sessionCookie: CookieAttributes?
     init() {}
     init(copying other: BrowserProfile) {
         shelf = other.shelf
         session = other.session
+        accessCookie = other.accessCookie
+        refreshCookie = other.refreshCookie
+        sessionCookie = other.sessionCookie
     }
 }
 
