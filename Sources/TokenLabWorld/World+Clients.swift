@@ -5,7 +5,8 @@ import TokenLabTokens
 /// 401 and retrying, refreshing ahead of expiry, dropping a dead session.
 extension World {
     func clientReceives(_ index: Int) {
-        guard let exchange = exchanges[index] else { return }
+        // Moved out, not copied: the slot is freed at once anyway.
+        guard let exchange = exchanges[index].take() else { return }
         finish(index)
         let client = clients[exchange.client]
         client.busy = false
