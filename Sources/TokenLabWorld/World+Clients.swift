@@ -86,7 +86,7 @@ extension World {
             send(.backendCall(resource: resource), from: index, purpose: .call(resource: resource, isRetry: isRetry), byAttacker: byAttacker)
             return
         }
-        if !isRetry, let ahead = policy.refreshAhead, client.refresh != nil, let expiry = client.accessExpiresAt, now + ahead >= expiry {
+        if !isRetry, let ahead = policy.refreshAhead, client.holdsRefresh, let expiry = client.accessExpiresAt, now + ahead >= expiry {
             if isRecording {
                 let when = now >= expiry ? "expired \((now - expiry).text) ago" : "expires in \((expiry - now).text)"
                 record(.client, from: client.name, "\(shortID(client.access)) \(when) by its own clock: refreshes first",
