@@ -90,6 +90,11 @@ public func sha256(_ text: String) -> [UInt8] {
     return copy.withUTF8 { Array(sha256Digest(UnsafeRawBufferPointer($0))) }
 }
 
+/// SHA-256 of bytes (a trace's body, for its digest).
+public func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+    Array(sha256Digest(bytes))
+}
+
 /// One-shot SHA-256 through `update(bufferPointer:)`, the non-generic route.
 func sha256Digest(_ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
     var hasher = SHA256()

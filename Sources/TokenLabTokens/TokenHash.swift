@@ -23,15 +23,20 @@ public struct TokenHash: Hashable, Sendable, CustomStringConvertible {
 
     /// Lowercase hex of the 32 bytes, as an insider reading the table would see it.
     public var description: String {
-        var out = ""
-        for word in [words.0, words.1, words.2, words.3] {
-            var w = word
-            for _ in 0..<8 {
-                let byte = UInt8(truncatingIfNeeded: w)
-                out += String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
-                w >>= 8
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 64) { buffer in
+            var index = 0
+            for word in [words.0, words.1, words.2, words.3] {
+                var w = word
+                for _ in 0..<8 {
+                    let byte = Int(truncatingIfNeeded: w & 0xFF)
+                    buffer[index] = digits.utf8Start[byte >> 4]
+                    buffer[index + 1] = digits.utf8Start[byte & 0xF]
+                    index += 2
+                    w >>= 8
+                }
             }
+            return 64
         }
-        return out
     }
 }

@@ -135,6 +135,7 @@ extension World {
         }
         let index = try clientIndex(user)
         let client = clients[index]
+        attackLog.noteRace(user: client.user)
         if kind == "tabs" {
             // Each tab presents what it can read (World+Tabs).
             raceTabs(of: index)

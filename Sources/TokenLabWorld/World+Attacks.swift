@@ -268,7 +268,7 @@ extension World {
             blocked = ("\(client.user)'s browser holds no refresh token", "RFC 6265 §5.4")
         } else if client.refreshStorage != .cookie {
             blocked = ("the app sends its refresh token in the request body; mallory's page does not know it, and no cookie rides",
-                       "browser-based-apps BCP §6.3")
+                       "RFC 6749 §6")
         } else if policy.cookieSameSite != .none {
             blocked = ("SameSite=\(policy.cookieSameSite.rawValue.capitalized) keeps the refresh cookie off a cross-site POST", World.sameSiteRule)
         } else {
@@ -301,7 +301,7 @@ extension World {
             }
             let why = "CORS: the auth server allows only the app's origin, so mallory's page cannot read the response; "
                 + "\(shortID(issued.access)) in its body reaches no one"
-            attackLog.noteBlocked(action, why: why, rule: "browser-based-apps BCP §5.1, Fetch (CORS)", at: now)
+            attackLog.noteBlocked(action, why: why, rule: "browser-based-apps BCP §6.3.3.4, Fetch (CORS)", at: now)
             record(.security, from: World.attacker, action,
                    "nothing: \(why)" + (stored.isEmpty ? "" : "; the rotated cookie \(stored[0]) lands in \(client.user)'s jar"),
                    rule: "Fetch (CORS)", tokens: [shortID(issued.access)] + stored)
@@ -310,7 +310,7 @@ extension World {
             if let family = client.family, auth.familyIsRevoked(family) {
                 client.dropTokens()
                 record(.client, from: client.name, "its refresh cookie's family is revoked: \(client.user) must log in again")
-                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)", user: client.user)
             }
         default:
             break
@@ -328,7 +328,8 @@ extension World {
     }
 
     func walletLines(of party: String) throws(CommandError) -> [String] {
-        let client = clients[try clientIndex(party)]
+        let holder = try clientIndex(party)
+        let client = clients[holder]
         var rows: [[String]] = []
         var seen: [String] = []
         func row(_ token: String, source: String) {
@@ -339,8 +340,10 @@ extension World {
                 return
             }
             let state = state(of: entry)
-            let end = entry.kind != .refresh ? entry.expiresAt + policy.leeway : entry.expiresAt
-            let usable = state.hasPrefix("valid") ? "usable for \((end - now).text) (until \(end.clockText))" : state
+            let end = entry.kind != .refresh ? entry.expiresAt + policy.leeway : expiry(of: entry)
+            let usable = !state.hasPrefix("valid") ? state
+                : lacksKey(for: entry, holder: holder) ? "unusable: bound to a DPoP key \(party) lacks"
+                : "usable for \((end - now).text) (until \(end.clockText))"
             rows.append([entry.id, entry.kind.rawValue, source, usable])
         }
         // Her knowledge, item by item: how and when she got each one.

@@ -136,7 +136,7 @@ extension World {
             backend.dropTokens()
             if isRecording {
                 record(.client, from: backend.name, "refresh refused: ends \(backend.user)'s session; \(backend.user) must log in again")
-                attackLog.noteCost("\(backend.user) was logged out at \(now.clockText): \(error.description)")
+                attackLog.noteCost("\(backend.user) was logged out at \(now.clockText): \(error.description)", user: backend.user)
             }
             answerNext(of: b, resume != nil ? .api(APIResponse(status: 401, description: "session ended at the backend", rule: error.rule))
                                             : .oauthError(error))

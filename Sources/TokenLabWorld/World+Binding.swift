@@ -40,8 +40,12 @@ extension World {
     /// else `Bearer` (RFC 6750 §3); nil for an answer that is not a 401 or 403.
     func challenge(for answer: APIResponse, token: String?) -> String? {
         guard answer.status == 401 || answer.status == 403 else { return nil }
-        let bound = token.flatMap { try? DecodedJWS($0) }.map { $0.payload["cnf"] != nil } ?? false
-        return answer.wwwAuthenticate(scheme: policy.dpop || bound ? "DPoP" : "Bearer")
+        // The ledger knows a token's family, and a family's key: decoding is for forgeries only.
+        let bound = policy.dpop || token.map { token in
+            if let entry = ledger.entry(value: token), entry.family >= 0 { return auth.families[entry.family].boundKey != nil }
+            return (try? DecodedJWS(token))?.payload["cnf"] != nil
+        } ?? false
+        return answer.wwwAuthenticate(scheme: bound ? "DPoP" : "Bearer")
     }
 
     /// The client's DPoP key, made from its own seeded stream on first use;

@@ -63,7 +63,7 @@ extension World {
             client.dropTokens()
             if isRecording {
                 record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again")
-                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)")
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)", user: client.user)
             }
         case (.call(let resource, let isRetry), .api(let answer)):
             counters.callsCompleted += 1
@@ -184,7 +184,7 @@ extension World {
             if isRecording {
                 let why = "its refresh cookie \(shortID(refresh)) is Secure, and a Secure cookie is never sent over a plain link"
                 record(.client, from: client.name, "cannot refresh: \(why); \(client.user) must log in again", rule: "RFC 6265 §4.1.2.5, §5.4")
-                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(why)")
+                attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(why)", user: client.user)
             }
             return
         }

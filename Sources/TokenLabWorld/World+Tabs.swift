@@ -48,7 +48,7 @@ extension World {
         if client.access == nil, canRefresh(index) {
             client.family = client.family ?? clients[client.browser].family
             record(.client, from: client.name, "no access token after the \(what): refreshes silently",
-                   rule: client.refreshStorage == .cookie ? "browser-based-apps BCP §6.3" : "RFC 6749 §6")
+                   rule: client.refreshStorage == .cookie ? "RFC 6749 §6, RFC 6265 §5.4" : "RFC 6749 §6")
             startRefresh(client: index, resume: nil, isRetry: false)
         } else if client.access == nil, client.refresh == nil, client.session == nil {
             client.family = nil

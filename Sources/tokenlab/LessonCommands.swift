@@ -37,7 +37,7 @@ struct LessonCommand: ParsableCommand {
 
     private func play(directory: String) throws {
         let library: LessonLibrary
-        do { library = try LessonLibrary.load(directory) } catch { throw Files.fail("tokenlab: \(error.reason)") }
+        library = try LessonLibrary.loadOrFail(directory)
         guard let lesson = library.find(id) else {
             let broken = library.problem(for: id)
             throw Files.fail(broken?.description ?? "tokenlab: " + library.unknown(id))
@@ -79,7 +79,7 @@ struct LessonsList: ParsableCommand {
 
     func run() throws {
         let library: LessonLibrary
-        do { library = try LessonLibrary.load(LessonLibrary.directory(lessons)) } catch { throw Files.fail("tokenlab: \(error.reason)") }
+        library = try LessonLibrary.loadOrFail(LessonLibrary.directory(lessons))
         for line in library.listing(progress: LessonProgress.load(), width: Terminal.fitWidth ?? 80) { print(line) }
         fflush(nil)
         for error in library.errors { Files.printError(error.description) }
@@ -100,7 +100,7 @@ struct LessonsCheck: ParsableCommand {
     func run() throws {
         let directory = LessonLibrary.directory(self.directory)
         let library: LessonLibrary
-        do { library = try LessonLibrary.load(directory) } catch { throw Files.fail("tokenlab: \(error.reason)") }
+        library = try LessonLibrary.loadOrFail(directory)
         // Then each sound file is played through: every check must hold and every solution reach its goal.
         var problems = library.errors
         for lesson in library.lessons {

@@ -14,6 +14,11 @@ struct LessonLibrary {
         option ?? ProcessInfo.processInfo.environment["TOKENLAB_LESSONS"].flatMap { $0.isEmpty ? nil : $0 } ?? "Lessons"
     }
 
+    /// As `load`, for a subcommand: a directory it cannot read ends the command with that reason.
+    static func loadOrFail(_ directory: String) throws -> LessonLibrary {
+        do { return try load(directory) } catch { throw Files.fail("tokenlab: \(error.reason)") }
+    }
+
     static func load(_ directory: String) throws(Files.Failure) -> LessonLibrary {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -138,14 +143,18 @@ struct LessonProgress {
         return (entry.done ? "done" : "step \(entry.step)/\(entry.steps)") + exercises
     }
 
-    /// Records where a runner is; never goes backwards on "done" or on solved exercises.
-    mutating func note(_ runner: LessonRunner) {
+    /// Records where a runner is; never goes backwards on "done" or on
+    /// solved exercises. True when that changed anything (then it is worth saving).
+    @discardableResult
+    mutating func note(_ runner: LessonRunner) -> Bool {
         let lesson = runner.lesson
         let old = entries[lesson.id]
         let step = runner.isFinished ? lesson.steps.count : runner.stepIndex + 1
-        entries[lesson.id] = Entry(step: max(step, old?.done == true ? lesson.steps.count : 0), steps: lesson.steps.count,
-                                   solved: max(runner.solved.count, old?.solved ?? 0), exercises: lesson.exerciseCount,
-                                   done: runner.isFinished || old?.done == true)
+        let new = Entry(step: max(step, old?.done == true ? lesson.steps.count : 0), steps: lesson.steps.count,
+                        solved: max(runner.solved.count, old?.solved ?? 0), exercises: lesson.exerciseCount,
+                        done: runner.isFinished || old?.done == true)
+        entries[lesson.id] = new
+        return new != old
     }
 
     /// Written atomically; a failure costs only the progress, never the session.

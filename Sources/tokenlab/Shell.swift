@@ -30,7 +30,8 @@ final class Shell {
     /// What Tab offers first on a line of a lesson.
     var pendingCommand: String? { runner?.pendingCommand }
 
-    var lessonIDs: [String] { (try? LessonLibrary.load(lessonsDirectory))?.lessons.map(\.id) ?? [] }
+    /// Read once, on the first Tab that needs them: a keystroke must not parse the course.
+    private(set) lazy var lessonIDs: [String] = (try? LessonLibrary.load(lessonsDirectory))?.lessons.map(\.id) ?? []
 
     /// TOKENLAB_THEME at the start, then whatever `theme` chose; carried
     /// into a lesson's fresh session, never reset by the next line.
@@ -55,10 +56,7 @@ final class Shell {
         configure(session)
         let results = runner?.handle(line) ?? [session.execute(line)]
         for result in results where !apply(result, source: source) { return false }
-        if let runner {
-            progress.note(runner)
-            progress.save()
-        }
+        if let runner, progress.note(runner) { progress.save() }
         return true
     }
 

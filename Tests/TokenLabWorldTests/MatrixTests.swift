@@ -126,6 +126,17 @@ import TokenLabTokens
         #expect(s.world.attackOutcomes().first?.stoppedBy == "stopped: proof of possession [RFC 9449 §6.1, §7.1]")
     }
 
+    @Test func aBoundTokenSheHasNotTriedIsAlreadyUnusableInHerWalletAndReport() {
+        let s = session(preset: "dpop")
+        s.run("login alice", "steal all from alice via xss")
+        let wallet = s.run("wallet mallory")
+        #expect(wallet.filter { $0.contains("unusable: bound to a DPoP key mallory lacks") }.count == 2, "\(wallet)")
+        #expect(!wallet.joined().contains("usable for"))
+        #expect(s.run("wallet alice").filter { $0.contains("usable for") }.count == 2, "her own browser holds the key")
+        let outcome = s.world.attackOutcomes().first
+        #expect(outcome?.usableUntil == nil && outcome?.stoppedBy == "stopped: proof of possession [RFC 9449 §6.1, §7.1]")
+    }
+
     @Test func theMatrixShowsWhatProofOfPossessionStopsAndWhatItDoesNot() {
         #expect(Matrix.run(attack: "xss-once", preset: "dpop").stoppedBy == "proof of possession")
         #expect(Matrix.run(attack: "device", preset: "dpop").apiRequests == 0)

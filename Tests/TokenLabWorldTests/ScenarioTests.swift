@@ -1,4 +1,5 @@
 import Testing
+import TokenLabCore
 @testable import TokenLabWorld
 
 /// The foundation's story, end to end: login, call, expiry, silent refresh,
@@ -116,6 +117,17 @@ import Testing
         #expect(refused.contains("absolute lifetime"))
     }
 
+    @Test func aKeptRefreshTokensIdleDeadlineSlidesAndTheViewsSaySo() {
+        let s = session(preset: "baseline")
+        s.run("set refresh.rotation off", "set refresh.idle 1h", "login alice", "advance 30m", "refresh alice")
+        // Used at 00:30:00.100, so it lives until 01:30:00.100, not the 01:00:00.060 it was issued with.
+        let row = s.run("tokens").first { $0.hasPrefix("rt1 ") } ?? ""
+        #expect(row.contains("01:30:00.100") && !row.contains("01:00:00.060"), "\(row)")
+        #expect(s.run("decode rt1").contains("family fam1, state valid, expires 01:30:00.100"))
+        s.run("advance 45m")  // 01:15: past the first deadline, inside the slid one
+        #expect(s.outcomes(of: "refresh alice").first?.contains("200 at") == true)
+    }
+
     @Test func idleTimeoutEndsAnUnusedRefreshToken() {
         let s = session(preset: "bcp")
         s.run("login alice", "advance 61m")
@@ -130,6 +142,24 @@ import Testing
         #expect(outcome == ["POST /revoke at1  200 nothing revoked (unknown, already revoked, or access token without denylist)"])
         #expect(s.outcomes(of: "revoke rt1") == ["POST /revoke rt1  200 family fam1 revoked"])
         #expect(s.outcomes(of: "revoke rt1").first?.contains("200") == true)
+    }
+
+    @Test func underIntrospectionAStolenTokensWindowRunsToItsExpiryNotToHerLastSuccess() {
+        let s = session(preset: "introspection")
+        s.run("login alice", "steal access from alice via xss", "as mallory call GET /orders", "advance 20m",
+              "as mallory call GET /orders")  // refused: the auth server says inactive (expired)
+        let outcome = s.world.attackOutcomes().first
+        #expect(outcome?.usableUntil == VirtualTime(milliseconds: 15 * 60_000), "at1 expires at 00:15:00")
+        #expect(outcome?.stoppedBy.hasPrefix("stopped: introspection (expiry)") == true, "\(outcome?.stoppedBy ?? "")")
+    }
+
+    @Test func theReportsCostsAreTheVictimsAndOnlyFromTheAttackOn() {
+        let s = session(preset: "rotation")
+        s.run("login bob", "refresh bob", "refresh bob rt1")  // bob trips reuse detection himself: no attack
+        s.run("login alice", "refresh alice", "refresh alice rt3")  // so does alice, before any theft
+        s.run("login alice", "steal refresh from alice via xss", "as mallory refresh", "refresh alice")
+        let costs = s.run("report").filter { $0.hasPrefix("cost to the victim") }
+        #expect(costs.count == 1 && costs[0].hasPrefix("cost to the victim: alice was logged out at"), "\(costs)")
     }
 
     @Test func introspectionSeesRevocationThatLocalValidationCannot() {

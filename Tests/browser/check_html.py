@@ -6,7 +6,8 @@ PAGE from file:// in headless Chromium (Debian's chromium, chromium-driver and
 python3-selenium), press the right arrow through every step and check what
 the page shows: the step counter, diagram rows appearing (an arrow among
 them), each step's command, and at the end every outcome row of the trace.
-Then the left arrow goes back one step. No network request may be made: the
+Then the left arrow goes back one step. Printed (print media, A4 width) the
+page must show every step at once and nothing wider than the paper. No network request may be made: the
 page's own resource timing and Chromium's network log must show none but the
 page itself. A trace whose narration holds `</script>` must show it as text.
 
@@ -152,6 +153,74 @@ def check_page(driver, page, trace, screenshots):
     return last
 
 
+PRINTED = """
+const visible = el => el && getComputedStyle(el).display !== 'none' && getComputedStyle(el).visibility !== 'hidden';
+const svg = document.querySelector('#diagram svg');
+const box = document.getElementById('diagram-box');
+const widestElement = Array.from(document.querySelectorAll('body *'))
+  .reduce((w, el) => el.getBoundingClientRect().right > w.right ? {right: el.getBoundingClientRect().right, el: el} : w, {right: 0, el: null});
+const widest = widestElement.right;
+const what = widestElement.el ? widestElement.el.tagName.toLowerCase() + (widestElement.el.id ? '#' + widestElement.el.id : '') + (widestElement.el.className && widestElement.el.className.baseVal === undefined ? '.' + widestElement.el.className : '') + ' ' + (widestElement.el.textContent || '').slice(0, 40) : '';
+return {
+  controls: visible(document.querySelector('nav.controls')),
+  hiddenRows: Array.from(document.querySelectorAll('#diagram g.row'))
+    .filter(r => getComputedStyle(r).visibility === 'hidden').length,
+  hiddenTokens: Array.from(document.querySelectorAll('#tokens tr.token')).filter(r => !visible(r)).length,
+  outcomes: Array.from(document.querySelectorAll('#outcomes tr.outcome')).filter(visible).length,
+  steps: visible(document.getElementById('all-steps')) ? document.querySelectorAll('#all-steps > li').length : -1,
+  clipped: box.scrollHeight > box.clientHeight + 2 || box.scrollWidth > box.clientWidth + 2,
+  svgRight: svg ? svg.getBoundingClientRect().right : 0,
+  pageWidth: document.documentElement.clientWidth,
+  widest: widest,
+  what: what,
+  counter: document.getElementById('counter').textContent,
+};
+"""
+
+
+def check_print(driver, page, last, outcomes):
+    """Printed (a handout), the page shows every step at once: no controls,
+    every diagram row, token and outcome, the list of every step, nothing
+    clipped by the diagram's scrolling box and nothing wider than the paper.
+    Afterwards the page is back at the step it was on."""
+    driver.find_element("id", "last").click()
+    driver.find_element("id", "prev").click() if last > 0 else None
+    before = driver.execute_script(STATE)["counter"]
+    # A4 portrait at 96 px per inch, less 1 cm margins: what a printer lays out.
+    driver.set_window_size(720, 1000)
+    try:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+        printed = driver.execute_script(PRINTED)
+        if printed["controls"]:
+            fail(page, "printed, the step buttons still show")
+        if printed["hiddenRows"]:
+            fail(page, f"printed, {printed['hiddenRows']} diagram rows are hidden")
+        if printed["hiddenTokens"]:
+            fail(page, f"printed, {printed['hiddenTokens']} token rows are hidden")
+        if printed["outcomes"] != len(outcomes):
+            fail(page, f"printed, {printed['outcomes']} outcome rows show; the trace has {len(outcomes)}")
+        if printed["steps"] != last:
+            fail(page, f"printed, the list of every step has {printed['steps']} items; the trace has {last}")
+        if printed["clipped"]:
+            fail(page, "printed, the diagram is clipped by its scrolling box")
+        if printed["widest"] > printed["pageWidth"] + 1:
+            fail(page, f"printed, content reaches {printed['widest']:.0f} px on a {printed['pageWidth']} px page (cut off on paper): {printed['what']}")
+        pdf = driver.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})
+        import base64, re
+        pages = len(re.findall(rb"/Type\s*/Page[^s]", base64.b64decode(pdf["data"])))
+        if pages < 1:
+            fail(page, "printing to PDF gave no page")
+        driver.execute_script("window.dispatchEvent(new Event('afterprint'))")
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+        after = driver.execute_script(STATE)["counter"]
+        if after != before:
+            fail(page, f"after printing the page shows {after!r}, not the step it was on ({before!r})")
+        return pages
+    finally:
+        driver.set_window_size(1400, 1000)
+
+
 def hostile_trace(tokenlab, directory):
     """A trace whose narration tries to end the script element."""
     script = os.path.join(directory, "hostile.tl")
@@ -208,10 +277,14 @@ def main():
             page = os.path.join(work, os.path.basename(trace)[:-len(".jsonl")] + ".html")
             subprocess.run([tokenlab, "show", trace, "--as", "html", "--output", page], check=True)
             steps = check_page(driver, page, trace, screenshots)
+            if steps is not None:
+                pages = check_print(driver, page, steps, [json.loads(l)["attack"] for l in open(trace, encoding="utf-8") if '"type":"outcome"' in l])
+                if screenshots:
+                    driver.save_screenshot(os.path.join(screenshots, f"{os.path.basename(page)}-print.png"))
             if trace.endswith("hostile.jsonl") and driver.title == "owned":
                 fail(page, "narration ran as script")
             checked += 1
-            print(f"ok {os.path.basename(page)}: {steps} steps")
+            print(f"ok {os.path.basename(page)}: {steps} steps, printed on {pages} pages")
             if trace.endswith("stolen-refresh.jsonl"):
                 canary(driver, page, trace)
     finally:

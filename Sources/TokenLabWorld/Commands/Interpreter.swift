@@ -68,13 +68,19 @@ public final class Interpreter {
     public init(world: World) { self.world = world }
 
     public func execute(_ line: String) -> CommandResult {
+        do {
+            guard let command = try CommandParser.parse(line) else { return CommandResult(isBlank: true) }
+            return execute(command)
+        } catch {
+            return CommandResult(error: error)
+        }
+    }
+
+    /// Runs a command already parsed (the session parses each line once).
+    func execute(_ command: Command) -> CommandResult {
         let firstEvent = world.events.count
         var result = CommandResult()
         do {
-            guard let command = try CommandParser.parse(line) else {
-                result.isBlank = true
-                return result
-            }
             world.beginCommand()
             defer { world.endCommand() }
             let extra = try perform(command)

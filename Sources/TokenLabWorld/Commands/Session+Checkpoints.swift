@@ -17,12 +17,17 @@ struct Checkpoints {
 
     /// A checkpoint every this many world-changing commands.
     static let interval = 32
-    /// The newest checkpoints are all kept; older ones only every
-    /// `sparseInterval` commands, so memory grows slowly with the session.
-    /// Going back past the dense ones replays more once, and the replay lays
-    /// down dense checkpoints again.
-    static let recentKept = 16
+    /// While stepping through a trace: `back` is pressed one step at a time
+    /// in front of a class, so it may replay at most this many commands.
+    static let steppingInterval = 4
+    /// Every checkpoint within the newest `recentSpan` world-changing
+    /// commands is kept; older ones only every `sparseInterval` commands, so
+    /// memory grows slowly with the session. Going back past the dense ones
+    /// replays more once, and the replay lays down dense checkpoints again.
+    static let recentSpan = 512
     static let sparseInterval = 512
+    /// How many dense checkpoints the normal interval keeps.
+    static var recentKept: Int { recentSpan / interval }
 
     /// In log order; the first is always the fresh world.
     private(set) var all: [Checkpoint] = []
@@ -35,7 +40,8 @@ struct Checkpoints {
 
     mutating func append(_ checkpoint: Checkpoint) {
         all.append(checkpoint)
-        let older = all.count - Checkpoints.recentKept
+        let horizon = checkpoint.changedCount - Checkpoints.recentSpan
+        let older = all.firstIndex { $0.changedCount > horizon } ?? all.count
         guard older > 1 else { return }
         // One per `sparseInterval` of changed commands (the first in each stretch).
         var lastStretch = 0
@@ -131,7 +137,7 @@ extension Session {
         let changedSince = changed[last.commandCount...].reduce(0) { $0 + ($1 ? 1 : 0) }
         // A copy costs as much as the world is large (its recorded events), so a
         // large world is copied less often: at most ~256 events copied per command.
-        let interval = max(Checkpoints.interval, world.events.count / 256)
+        let interval = max(stepping == nil ? Checkpoints.interval : Checkpoints.steppingInterval, world.events.count / 256)
         guard changedSince >= interval else { return }
         let changedCount = last.changedCount + changedSince
         checkpoints.append(.init(commandCount: log.count, changedCount: changedCount, world: world.snapshot(), recorder: recorder))

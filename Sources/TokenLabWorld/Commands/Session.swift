@@ -53,7 +53,10 @@ public final class Session {
     public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
     var recorder: TraceRecorder
     /// What the last command that ran printed: `expect output` looks here.
-    public internal(set) var lastOutput: [String] = []
+    /// Kept as items and drawn only when asked: a replay runs a million
+    /// commands and looks at none of their text.
+    public var lastOutput: [String] { lastItems.map(\.text) }
+    var lastItems: [OutputItem] = []
     /// The trace being stepped through, if any (Session+Stepping).
     var stepping: TraceStepper?
 
@@ -103,19 +106,19 @@ public final class Session {
         }
         if command.isSessionCommand {
             let result = perform(command)
-            if case .expect = command {} else if result.error == nil { lastOutput = result.output }
+            if case .expect = command {} else if result.error == nil { lastItems = result.items }
             return result
         }
         let enteredAt = world.now
         let before = ChangeMark(world)
-        let result = interpreter.execute(line)
+        let result = interpreter.execute(command)
         if result.error != nil {
             // Stopped part-way (a runaway, an interrupt, an attack's failing
             // step): put back the world from before the command.
             if world.wasStopped || ChangeMark(world) != before { restore(toCommandCount: log.count) }
             return result
         }
-        lastOutput = result.output
+        lastItems = result.items
         log.append(line)
         lineNumbers.append(lineNumber ?? log.count)
         changed.append(command.changesWorld)

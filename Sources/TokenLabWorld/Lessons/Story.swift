@@ -35,7 +35,7 @@ enum Story {
             for line in ["advance \(every.text)", "call \(user) GET /orders"] {
                 if let error = session.execute(line).error { throw CommandError("expect usage: '\(line)' failed: \(error.message)") }
             }
-            if let cost = session.world.attackLog.costs.first {
+            if let cost = session.world.attackLog.logouts.first {
                 return ExpectationVerdict(holds: false, expected: text, shows: "after \(number) of \(calls) calls: \(cost)")
             }
         }

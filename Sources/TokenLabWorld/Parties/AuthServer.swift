@@ -226,7 +226,7 @@ public final class AuthServer {
         if now >= record.expiresAt {
             let why = record.expiresAt == family.absoluteExpiry ? "absolute lifetime" : "idle timeout"
             return (.refused(OAuthError(description: "refresh token expired \((now - record.expiresAt).text) ago (\(why))",
-                                        rule: why == "idle timeout" ? "RFC 6749 §5.2, RFC 9700 §4.14.2" : "RFC 6749 §5.2, RFC 9700 §4.14.1")), nil)
+                                        rule: why == "idle timeout" ? "RFC 6749 §5.2, RFC 9700 §4.14.2" : "RFC 6749 §5.2, browser-based-apps BCP §6.3.2.3")), nil)
         }
         if policy.rotation {
             let refresh = rotate(family: familyIndex, now: now, policy: policy)

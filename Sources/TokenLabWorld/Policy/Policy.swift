@@ -194,8 +194,9 @@ extension Policy {
         return p
     }
 
-    /// The setup most guides recommend for a browser-based OAuth client
-    /// (browser-based-apps BCP §6.3): the access token in the page's memory
+    /// A common setup for a browser-based OAuth client (browser-based-apps
+    /// BCP §6.3; the refresh cookie is the auth server's own choice, not a
+    /// pattern of the BCP): the access token in the page's memory
     /// (15 min), the refresh token in an HttpOnly, Secure, SameSite=Strict
     /// cookie scoped to the token endpoint, rotated with reuse detection,
     /// revoked on logout, TLS.

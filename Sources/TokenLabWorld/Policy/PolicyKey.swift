@@ -68,7 +68,7 @@ extension PolicyKey {
     /// The catalog, in the order `policy` prints it.
     public static let all: [PolicyKey] = [
         .duration("access.ttl", \.accessTTL, "lifetime of an access token", rule: "RFC 9700 §4.14, RFC 6819 §5.1.5.3"),
-        .duration("refresh.ttl", \.refreshTTL, "absolute lifetime of a refresh family, from login", rule: "RFC 9700 §4.14.1"),
+        .duration("refresh.ttl", \.refreshTTL, "absolute lifetime of a refresh family, from login", rule: "browser-based-apps BCP §6.3.2.3"),
         .optionalDuration("refresh.idle", \.refreshIdle, "a refresh token unused this long expires", rule: "RFC 9700 §4.14.2"),
         .flag("refresh.rotation", \.rotation, "each refresh returns a new refresh token", rule: "RFC 9700 §4.14.2, OAuth 2.1 §4.3.1"),
         .flag("refresh.reuse_detection", \.reuseDetection, "reuse of a rotated token revokes its family", rule: "RFC 9700 §4.14.2"),
@@ -116,9 +116,9 @@ extension PolicyKey {
         .choice("keys.secret", \.secretStrength, "strong: HS256 secrets are 32 random bytes; weak: a common word (a new key is made on change)",
                 rule: "RFC 7518 §3.2, RFC 8725 §3.5"),
         .choice("storage.access", \.accessStorage, "where the browser keeps the access token (memory is lost on reload)",
-                rule: "browser-based-apps BCP §8.1, §8.4"),
+                rule: "browser-based-apps BCP §8.1, §8.4, §8.5"),
         .choice("storage.refresh", \.refreshStorage, "where the browser keeps the refresh token (cookie: sent by the browser to the token endpoint)",
-                rule: "browser-based-apps BCP §8.1, §6.3"),
+                rule: "browser-based-apps BCP §8.4, §8.5; cookie: RFC 6265 §4.1.2.6, §5.4"),
         PolicyKey(name: "cookie.path", summary: "Path of the refresh cookie (the token endpoint is /token) or of a backend's session cookie", rule: "RFC 6265 §5.1.4",
                   accepts: "a path starting with /, such as /token or /", values: ["/token", "/"],
                   get: { $0.cookiePath },

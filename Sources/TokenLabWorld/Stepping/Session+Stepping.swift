@@ -83,7 +83,7 @@ extension Session {
         case _ where !command.changesWorld:
             // Looking at the world as of this step: no log line, no trace record.
             let result = interpreter.execute(line)
-            if result.error == nil { lastOutput = result.output }
+            if result.error == nil { lastItems = result.items }
             return result
         default:
             let position = stepping.map { "\($0.position)/\($0.total)" } ?? ""

@@ -38,6 +38,10 @@ struct AttackLog {
     private var byToken: [String: Int] = [:]
     /// What the victims paid, in order: "alice was logged out ...".
     private(set) var costs: [String] = []
+    /// Every session the apps lost, attack or not (`expect usage` reads these).
+    private(set) var logouts: [String] = []
+    /// Users whose tabs or requests were raced (`race`), in order.
+    private var raced: [String] = []
     /// Thefts the world refused, with why: an attack that got nothing is an outcome too.
     private(set) var blocked: [(action: String, why: String, rule: String, at: VirtualTime)] = []
 
@@ -80,7 +84,22 @@ struct AttackLog {
         }
     }
 
-    mutating func noteCost(_ text: String) {
-        if costs.last != text { costs.append(text) }
+    /// What `user` paid: counted only once an attack has touched her (a
+    /// theft of her material, or an attempt on her that the world refused),
+    /// so her own earlier logouts and other users' are not the attack's cost.
+    mutating func noteCost(_ text: String, user: String) {
+        if logouts.last != text { logouts.append(text) }
+        guard isVictim(user), costs.last != text else { return }
+        costs.append(text)
+    }
+
+    /// A race (no attacker) puts the user's session at stake as much as an attack.
+    mutating func noteRace(user: String) {
+        if !raced.contains(user) { raced.append(user) }
+    }
+
+    func isVictim(_ user: String) -> Bool {
+        raced.contains(user) || materials.contains { $0.victim == user }
+            || blocked.contains { $0.action.split(separator: " ").contains { $0 == user || $0 == "\(user)'s" } }
     }
 }

@@ -138,6 +138,8 @@ tr.future { display: none; }
   body { font-size: 12pt; max-width: none; }
   nav.controls, .hint { display: none; }
   #diagram-box { overflow: visible; max-height: none; border: none; }
+  /* Scaled to the paper's width rather than cut off at its edge. */
+  #diagram svg { max-width: 100%; height: auto; }
   svg g.row.future { visibility: visible; }
   tr.future { display: table-row; }
   .print-only { display: block; }
@@ -237,6 +239,22 @@ tr.future { display: none; }
     });
     out.push("</svg>");
     document.getElementById("diagram").innerHTML = out.join("");
+    fitTexts(document.querySelector("#diagram svg"));
+  }
+
+  // `cut` guesses a font's width; the browser knows it. A text that still
+  // runs past the diagram's edge (and would be clipped there, on screen and
+  // on paper) loses characters until it fits.
+  function fitTexts(svg) {
+    var texts = svg.querySelectorAll("text");
+    for (var i = 0; i < texts.length; i++) {
+      var text = texts[i], box = text.getBBox(), full = text.textContent, keep = full.length;
+      while (keep > 8 && (box.x < 0 || box.x + box.width > width - 2)) {
+        keep -= 1;
+        text.textContent = full.slice(0, keep - 1) + "…";
+        box = text.getBBox();
+      }
+    }
   }
 
   function drawOutcomes() {
@@ -317,8 +335,9 @@ tr.future { display: none; }
   }
 
   var printing = false, beforePrint = 0;
-  window.addEventListener("beforeprint", function () { printing = true; beforePrint = current; show(last); });
-  window.addEventListener("afterprint", function () { show(beforePrint); printing = false; });
+  // A print may start inside another (a print preview, then the print): the step to return to is the first one's.
+  window.addEventListener("beforeprint", function () { if (!printing) beforePrint = current; printing = true; show(last); });
+  window.addEventListener("afterprint", function () { if (printing) { printing = false; show(beforePrint); } });
   document.getElementById("first").addEventListener("click", function () { show(0); });
   document.getElementById("prev").addEventListener("click", function () { show(current - 1); });
   document.getElementById("next").addEventListener("click", function () { show(current + 1); });

@@ -35,7 +35,7 @@ public struct TraceRecorder {
         lines.append(JSONValue.object(members).text)
         for event in result.events {
             eventCount += 1
-            lines.append(TraceRecorder.json(event).text)
+            lines.append(TraceRecorder.line(event))
         }
     }
 
@@ -65,10 +65,73 @@ public struct TraceRecorder {
         return .object(members)
     }
 
-    /// The whole trace: the lines so far, then one `outcome` record per
-    /// theft or forgery (what it achieved by the end), then the digest.
-    public func finished(outcomes: [AttackOutcome] = []) -> String {
-        let outcomeLines = outcomes.map { outcome in
+    /// The event's record, written straight into text: the same bytes as
+    /// `json(event).text` (a test holds them equal) without building the
+    /// tree first, since a long trace is millions of these.
+    static func line(_ event: TraceEvent) -> String {
+        var out = #"{"type":"event","seq":"#
+        out.reserveCapacity(320)
+        out += String(event.sequence)
+        out += #","time":"#
+        out += String(event.time.milliseconds)
+        out += #","clock":"#
+        JSONValue.writeString(event.time.clockText, to: &out)
+        out += #","kind":"#
+        JSONValue.writeString(event.kind.rawValue, to: &out)
+        out += #","from":"#
+        JSONValue.writeString(event.from, to: &out)
+        if let to = event.to {
+            out += #","to":"#
+            JSONValue.writeString(to, to: &out)
+        }
+        out += #","action":"#
+        JSONValue.writeString(event.action, to: &out)
+        out += #","outcome":"#
+        JSONValue.writeString(event.outcome, to: &out)
+        if let status = event.status {
+            out += #","status":"#
+            out += String(status)
+        }
+        if let rule = event.rule {
+            out += #","rule":"#
+            JSONValue.writeString(rule, to: &out)
+        }
+        if let challenge = event.challenge {
+            out += #","www_authenticate":"#
+            JSONValue.writeString(challenge, to: &out)
+        }
+        out += #","tokens":["#
+        for (index, token) in event.tokens.enumerated() {
+            if index > 0 { out += "," }
+            JSONValue.writeString(token, to: &out)
+        }
+        out += "]"
+        if !event.minted.isEmpty {
+            out += #","minted":["#
+            for (index, minted) in event.minted.enumerated() {
+                out += index > 0 ? #",{"id":"# : #"{"id":"#
+                JSONValue.writeString(minted.id, to: &out)
+                out += #","fingerprint":"#
+                JSONValue.writeString(minted.fingerprint, to: &out)
+                out += "}"
+            }
+            out += "]"
+        }
+        out += "}"
+        return out
+    }
+
+    /// Hands over the lines recorded so far and forgets them: a replay
+    /// compares a long trace as it goes instead of holding all of it twice.
+    /// (`finished` then holds only what came after.)
+    mutating func takeLines() -> [String] {
+        defer { lines.removeAll(keepingCapacity: true) }
+        return lines
+    }
+
+    /// One `outcome` record per theft or forgery: what it achieved by the end.
+    static func outcomeLines(_ outcomes: [AttackOutcome]) -> [String] {
+        outcomes.map { outcome in
             JSONValue.object([
                 "type": .string("outcome"), "attack": .string(outcome.origin),
                 "acquired": outcome.acquiredAt.map { .int($0.milliseconds) } ?? .null,
@@ -81,11 +144,19 @@ public struct TraceRecorder {
                 "stopped": .bool(outcome.stopped), "stopped_by": .string(outcome.stoppedBy),
             ]).text
         }
-        let body = (lines + outcomeLines).joined(separator: "\n") + "\n"
-        let digest = sha256(body).map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-        let last = JSONValue.object([
-            "type": .string("digest"), "inputs": .int(inputs), "events": .int(eventCount), "sha256": .string(digest),
+    }
+
+    /// The last line: the counts, and the SHA-256 (hex) of every byte before it.
+    func digestLine(sha256 hex: String) -> String {
+        JSONValue.object([
+            "type": .string("digest"), "inputs": .int(inputs), "events": .int(eventCount), "sha256": .string(hex),
         ]).text
-        return body + last + "\n"
+    }
+
+    /// The whole trace: the lines so far, then one `outcome` record per
+    /// theft or forgery (what it achieved by the end), then the digest.
+    public func finished(outcomes: [AttackOutcome] = []) -> String {
+        let body = (lines + TraceRecorder.outcomeLines(outcomes)).joined(separator: "\n") + "\n"
+        return body + digestLine(sha256: TraceFile.hex(sha256(body))) + "\n"
     }
 }

@@ -22,7 +22,7 @@ extension World {
             let deadFrom = alive ? nil : min(now.milliseconds, deathTime(of: entry, state: state))
             var bar = Array(repeating: Character(" "), count: barWidth)
             let first = column(entry.issuedAt.milliseconds)
-            let endColumn = column(entry.expiresAt.milliseconds)
+            let endColumn = column(expiry(of: entry).milliseconds)
             for x in first..<min(barWidth, max(first + 1, endColumn + 1)) {
                 let t = start + Int64(x) * span / Int64(barWidth - 1)
                 bar[x] = deadFrom.map { t >= $0 } ?? false ? "░" : "█"
@@ -39,7 +39,7 @@ extension World {
     /// When a refused token stopped being usable, as best the world knows.
     private func deathTime(of entry: TokenLedger.Entry, state: String) -> Int64 {
         switch state {
-        case "expired": return entry.expiresAt.milliseconds
+        case "expired": return expiry(of: entry).milliseconds
         case "rotated": return auth.rotationTime(of: entry.value)?.milliseconds ?? now.milliseconds
         // A forgery has no family (-1): it can be "revoked" only by the denylist.
         case "revoked": return (entry.family >= 0 ? auth.familyRevocationTime(entry.family) : nil)?.milliseconds ?? now.milliseconds

@@ -24,7 +24,10 @@ extension World {
     /// One line on how long a material stays usable and what ends it.
     func stop(of material: AttackLog.Material) -> (stopped: Bool, text: String) {
         let usability = usability(of: material)
-        guard let until = usability.until else { return (true, "never usable: \(usability.what) [\(usability.rule)]") }
+        guard let until = usability.until else {
+            let what = usability.what.hasPrefix("never usable") ? usability.what : "never usable: " + usability.what
+            return (true, "\(what) [\(usability.rule)]")
+        }
         if usability.hasEnded { return (true, "usable until \(until.clockText): \(usability.what) [\(usability.rule)]") }
         return (false, "usable until \(until.clockText) unless stopped: \(usability.what) [\(usability.rule)]")
     }

@@ -34,6 +34,11 @@ extension World {
 
     func usability(of material: AttackLog.Material) -> Usability {
         guard let token = material.token else { return sessionUsability(material) }
+        // Bound to the victim's key: no request of hers can carry a proof made with it.
+        if let entry = ledger.entry(value: token), let thief = attackerIndex, lacksKey(for: entry, holder: thief), material.successes == 0 {
+            return Usability(until: nil, hasEnded: true, what: "never usable by her: \(entry.id) is bound to another key (DPoP), one she does not hold",
+                             rule: entry.kind == .refresh ? "RFC 9449 §5" : "RFC 9449 §6.1, §7.1")
+        }
         let usability = material.kind == "code" ? codeUsability(token, material: material)
             : material.kind == "refresh" ? refreshUsability(token) : accessUsability(token, material: material)
         // Refused before its end, and never accepted: it was never usable in
@@ -71,9 +76,9 @@ extension World {
         }
         if let first = ends.filter(\.hasEnded).min(by: { ($0.until ?? now) < ($1.until ?? now) }) { return first }
         // Nothing has stopped it: used at least once per idle period, it lasts
-        // as long as its family may (RFC 9700 §4.14.1).
+        // as long as its family may (browser-based-apps BCP §6.3.2.3).
         return Usability(until: facts.absoluteExpiry, hasEnded: false,
-                         what: "nothing yet; it would end with its family's absolute lifetime", rule: "RFC 9700 §4.14.1")
+                         what: "nothing yet; it would end with its family's absolute lifetime", rule: "browser-based-apps BCP §6.3.2.3")
     }
 
     private func accessUsability(_ token: String, material: AttackLog.Material) -> Usability {
@@ -109,14 +114,38 @@ extension World {
             if response.description.contains("denylisted"), let jti = tokenID(of: token), let at = auth.denylistedAt[jti] {
                 return Usability(until: at, hasEnded: true, what: "revoked (denylisted)", rule: rule)
             }
-            if response.description.hasPrefix("inactive"), let family = entry?.family, family >= 0,
-               let revoked = auth.families[family].revoked {
-                // Say why, and whether the API was answering from its cache.
-                let cached = response.description.hasSuffix("(cached)") ? ", as the API's cached answer says" : ""
-                return Usability(until: revoked.at, hasEnded: true, what: "inactive: its session was revoked (\(revoked.reason))\(cached)", rule: rule)
+            if response.description.hasPrefix("inactive") {
+                // Whichever ended it first: its session's revocation or its own expiry.
+                var ends: [Usability] = []
+                if let family = entry?.family, family >= 0, let revoked = auth.families[family].revoked {
+                    // Say why, and whether the API was answering from its cache.
+                    let cached = response.description.hasSuffix("(cached)") ? ", as the API's cached answer says" : ""
+                    ends.append(Usability(until: revoked.at, hasEnded: true, what: "inactive: its session was revoked (\(revoked.reason))\(cached)", rule: rule))
+                }
+                if let expiry, expiry <= now {
+                    ends.append(Usability(until: expiry, hasEnded: true, what: "inactive: expired at \(expiry.clockText)", rule: rule))
+                }
+                if let first = ends.min(by: { ($0.until ?? now) < ($1.until ?? now) }) { return first }
             }
             return Usability(until: nil, hasEnded: true, what: "refused: \(response.summary)", rule: rule)
         }
+    }
+
+    /// The DPoP key a token is bound to, as its thumbprint: `cnf.jkt` in an
+    /// access token (RFC 9449 §6.1), the family's key for a refresh token (§5).
+    func boundThumbprint(of entry: TokenLedger.Entry) -> String? {
+        switch entry.kind {
+        case .refresh: entry.family >= 0 && entry.family < auth.families.count ? auth.families[entry.family].boundKey : nil
+        case .access, .forged: (try? DecodedJWS(entry.value))?.payload["cnf"]?["jkt"]?.stringValue
+        case .code: nil
+        }
+    }
+
+    /// Whether the party at `holder` cannot present the token: it is bound
+    /// to a key, and not to the key of the holder's browser.
+    func lacksKey(for entry: TokenLedger.Entry, holder: Int) -> Bool {
+        guard let bound = boundThumbprint(of: entry) else { return false }
+        return clients[clients[holder].browser].dpopKey?.thumbprint != bound
     }
 
     /// The rule behind a family's revocation, by the reason recorded with it.

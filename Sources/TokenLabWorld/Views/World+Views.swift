@@ -7,11 +7,19 @@ extension World {
         guard !ledger.entries.isEmpty else { return ["no tokens yet (login USER mints some)"] }
         let rows = ledger.entries.map { entry -> [String] in
             [entry.id, subject(of: entry), entry.family >= 0 ? "fam\(entry.family + 1)" : "-", entry.issuedAt.clockText,
-             entry.expiresAt.clockText, state(of: entry), holders(of: entry.value)]
+             expiry(of: entry).clockText, state(of: entry), holders(of: entry.value)]
         }
         // Narrow enough for 80 columns in the common case: the id already says the kind (at, rt, c, ft),
         // and `status` tells where each browser keeps its tokens.
         return TextTable.render(header: ["id", "owner", "fam", "issued", "expires", "state", "held by"], rows: rows)
+    }
+
+    /// When the token expires as the auth server sees it now: a refresh
+    /// token kept across refreshes (no rotation) has an idle deadline that
+    /// slides with each use, while the ledger remembers the first one.
+    func expiry(of entry: TokenLedger.Entry) -> VirtualTime {
+        guard entry.kind == .refresh, let facts = auth.refreshFacts(of: entry.value) else { return entry.expiresAt }
+        return facts.expiresAt
     }
 
     /// Whose token it is: the user of its family at the auth server (the
@@ -58,7 +66,7 @@ extension World {
             return [
                 "\(id): an opaque refresh token (\(token.count) characters of base64url, 128 random bits; nothing to decode)",
                 "the auth server stores only its SHA-256: \(TokenHash(of: token))",
-                "family fam\(entry.family + 1), state \(state(of: entry)), expires \(entry.expiresAt.clockText)",
+                "family fam\(entry.family + 1), state \(state(of: entry)), expires \(expiry(of: entry).clockText)",
             ]
         }
         let decoded: DecodedJWS
