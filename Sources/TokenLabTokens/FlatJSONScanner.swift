@@ -33,13 +33,22 @@ struct FlatJSONScanner {
         @inline(__always) func skipSpace() { while i < n, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
         // A plain string: printable ASCII only (no escapes, no control
         // characters, and no bytes ≥ 0x80, whose UTF-8 the full parser checks).
+        // One pass up to the closing quote: claim strings are short, so a
+        // plain loop beats a memchr call followed by a second pass.
         @inline(__always) func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
-            guard let j = bytes.index(of: UInt8(ascii: "\""), from: start) else { return nil }
-            for k in start..<j where bytes[k] &- 0x20 >= 0x60 || bytes[k] == UInt8(ascii: "\\") { return nil }
-            i = j + 1
-            return UnsafeBufferPointer(rebasing: bytes[start..<j])
+            var j = start
+            while j < n {
+                let byte = bytes[j]
+                if byte == UInt8(ascii: "\"") {
+                    i = j + 1
+                    return UnsafeBufferPointer(rebasing: bytes[start..<j])
+                }
+                if byte &- 0x20 >= 0x60 || byte == UInt8(ascii: "\\") { return nil }
+                j += 1
+            }
+            return nil
         }
         // Whether `key` may repeat an earlier member name (RFC 7515 §4, RFC
         // 7519 §4). Names are compared by fingerprint: exact up to eight bytes

@@ -5,7 +5,8 @@ import TokenLabTokens
 /// 401 and retrying, refreshing ahead of expiry, dropping a dead session.
 extension World {
     func clientReceives(_ index: Int) {
-        guard let exchange = exchanges[index] else { return }
+        // Moved out, not copied: the slot is freed at once anyway.
+        guard let exchange = exchanges[index].take() else { return }
         finish(index)
         let client = clients[exchange.client]
         client.busy = false
@@ -86,7 +87,7 @@ extension World {
             send(.backendCall(resource: resource), from: index, purpose: .call(resource: resource, isRetry: isRetry), byAttacker: byAttacker)
             return
         }
-        if !isRetry, let ahead = policy.refreshAhead, client.refresh != nil, let expiry = client.accessExpiresAt, now + ahead >= expiry {
+        if !isRetry, let ahead = policy.refreshAhead, client.holdsRefresh, let expiry = client.accessExpiresAt, now + ahead >= expiry {
             if isRecording {
                 let when = now >= expiry ? "expired \((now - expiry).text) ago" : "expires in \((expiry - now).text)"
                 record(.client, from: client.name, "\(shortID(client.access)) \(when) by its own clock: refreshes first",

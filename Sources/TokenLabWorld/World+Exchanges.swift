@@ -139,11 +139,7 @@ extension World {
                                                             now: now, policy: policy)
             counters.refreshes += 1
             counters.tokenRequests += 1
-            var carried = refreshRidesInCookie(client) ? "refresh (Cookie \(shortID(token)))" : "refresh_token \(shortID(token))"
-            if client.isBackend { carried += " + client credentials" }
-            if case .crossSiteRefresh = exchange.purpose { carried += "  (cross-site, from mallory's page)" }
-            else if exchange.byAttacker { carried += "  (sent by mallory's script)" }
-            response = respond(result, to: client, action: "POST /token \(carried)", presented: token)
+            response = respond(result, to: client, action: refreshAction(token, exchange: exchange, client: client), presented: token)
             if isRecording, let family = revokedFamily {
                 record(.security, from: "auth", "reuse of \(shortID(token)) detected", "family fam\(family + 1) revoked: every token in it is now refused",
                        rule: "RFC 9700 §4.14.2", tokens: [shortID(token), "fam\(family + 1)"])
@@ -227,7 +223,18 @@ extension World {
         schedule(.clientReceives(exchange: index), after: policy.latency)
     }
 
-    func respond(_ result: TokenResult, to client: Client, action: String, presented: String?) -> Exchange.Response {
+    /// What the narrator calls a refresh request: built only when recording
+    /// (`respond` takes it as an autoclosure), as the bench never reads it.
+    private func refreshAction(_ token: String, exchange: Exchange, client: Client) -> String {
+        var carried = refreshRidesInCookie(client) ? "refresh (Cookie \(shortID(token)))" : "refresh_token \(shortID(token))"
+        if client.isBackend { carried += " + client credentials" }
+        if case .crossSiteRefresh = exchange.purpose { carried += "  (cross-site, from mallory's page)" }
+        else if exchange.byAttacker { carried += "  (sent by mallory's script)" }
+        return "POST /token \(carried)"
+    }
+
+    /// `action` is evaluated only when the world is recording.
+    func respond(_ result: TokenResult, to client: Client, action: @autoclosure () -> String, presented: String?) -> Exchange.Response {
         switch result {
         case .issued(let issued):
             if isRecording {
@@ -251,7 +258,7 @@ extension World {
                     outcome += "; Set-Cookie \(shortID(refresh)) (\(policy.refreshCookieAttributes)), \(at) in the JSON body"
                 }
                 if issued.acceptedInGrace { outcome += "; accepted within refresh.grace \(policy.reuseGrace.text), a practice RFC 9700 does not define" }
-                record(.request, from: client.name, to: "auth", action, outcome, status: 200,
+                record(.request, from: client.name, to: "auth", action(), outcome, status: 200,
                        rule: issued.acceptedInGrace ? "RFC 9700 §4.14.2" : nil, tokens: tokens, minted: minted)
                 if client.isAttacker, let presented {
                     let victim = attackLog.index(of: presented).map { attackLog.materials[$0].victim } ?? "?"
@@ -273,7 +280,7 @@ extension World {
             return .tokens(issued)
         case .refused(let error):
             if isRecording {
-                record(.request, from: client.name, to: "auth", action, "\(error.status) \(error.code): \(error.description)",
+                record(.request, from: client.name, to: "auth", action(), "\(error.status) \(error.code): \(error.description)",
                        status: error.status, rule: error.rule, tokens: presented.map { [shortID($0)] } ?? [])
                 if client.isAttacker, let presented, let material = attackLog.index(of: presented) {
                     attackLog.use(material, what: "POST /token refresh", at: now, succeeded: false,

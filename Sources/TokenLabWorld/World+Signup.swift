@@ -15,7 +15,7 @@ extension World {
         }
         let index = try clientIndex(name)
         // Her device knows her own password, as any browser's user does.
-        auth.users.append(User(name: name, password: clients[index].password, role: "user", scope: "orders:read"))
+        auth.addUser(User(name: name, password: clients[index].password, role: "user", scope: "orders:read"))
         record(.security, from: clients[index].name, "signup \(name)",
                "an ordinary account: role user, scope orders:read; login \(name) mints tokens for her", rule: "RFC 6749 §4.1")
     }

@@ -107,6 +107,10 @@ final class Client {
         set { onShelf(of: refreshStorage) { $0.refresh = newValue } }
     }
 
+    /// Whether the app holds a refresh token: `refresh != nil` without
+    /// copying the token (every call asks; the token itself is cold).
+    var holdsRefresh: Bool { shelf.refresh != nil || profile.shelf.refresh != nil }
+
     var refreshStorage: TokenStorage {
         shelf.refresh != nil ? shelf.refreshStorage : profile.shelf.refresh != nil ? profile.shelf.refreshStorage : shelf.refreshStorage
     }
