@@ -32,8 +32,9 @@ struct BenchReplay: ParsableCommand {
     func run() throws {
         print("tokenlab \(toolVersion) bench replay")
         try benchLesson()
-        try benchLarge()
+        // Stepping before the large trace: freeing half a gigabyte of it would be timed as a `back`.
         try benchStepping()
+        try benchLarge()
     }
 
     private func trace(of lines: [String]) throws -> String {
