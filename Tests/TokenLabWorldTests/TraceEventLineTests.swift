@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TokenLabCore
+import TokenLabTokens
 @testable import TokenLabWorld
 
 /// The recorder writes each event straight into text for speed; those bytes
@@ -30,5 +31,43 @@ import TokenLabCore
         let bare = TraceEvent(time: VirtualTime(milliseconds: 0), sequence: 1, kind: .client, from: "alice", to: nil,
                               action: "x", outcome: "", status: nil, rule: nil, tokens: [])
         #expect(TraceRecorder.line(bare) == TraceRecorder.json(bare).text)
+    }
+
+    @Test func inputRecordsAreWrittenAsTheTreeWritesThem() {
+        var recorder = TraceRecorder(world: World(seed: 1), tool: "t")
+        let odd = "call \"alice\" GET /\\x\té ✓ \u{1}"
+        recorder.record(line: 7, text: odd, enteredAt: VirtualTime(milliseconds: 86_400_123), result: CommandResult(items: [.text("x")]))
+        recorder.record(line: 12, text: "lgoin bob", enteredAt: .zero, result: CommandResult(error: CommandError("unknown \"lgoin\"\n")))
+        let tree = [
+            JSONValue.object([JSONMember("type", .string("input")), JSONMember("line", .int(7)), JSONMember("time", .int(86_400_123)),
+                              JSONMember("text", .string(odd))]).text,
+            JSONValue.object([JSONMember("type", .string("input")), JSONMember("line", .int(12)), JSONMember("time", .int(0)),
+                              JSONMember("text", .string("lgoin bob")), JSONMember("error", .string("unknown \"lgoin\"\n"))]).text,
+        ]
+        #expect(Array(recorder.lines.dropFirst()) == tree)
+    }
+
+    @Test func clocksPastADayAndBeforeZeroAreWrittenAsClockTextIs() {
+        for milliseconds: Int64 in [0, 7, 59_999, 3_600_000, 86_399_999, 86_400_000, 1_000 * 86_400_000 + 5, -1, -90_061_001] {
+            let event = TraceEvent(time: VirtualTime(milliseconds: milliseconds), sequence: 0, kind: .client, from: "a", to: nil,
+                                   action: "x", outcome: "", status: nil, rule: nil, tokens: [])
+            #expect(TraceRecorder.line(event) == TraceRecorder.json(event).text, "at \(milliseconds) ms")
+        }
+    }
+
+    /// A verify compares bytes in bulk; a one-byte edit of one event must
+    /// still be found at exactly that event's line, with both lines shown.
+    @Test func aOneByteEditOfAnEventIsReportedAtItsLine() throws {
+        let url = BundledTraceTests.root.appendingPathComponent("Traces/stolen-refresh.jsonl")
+        let original = Array(try Data(contentsOf: url))
+        var lines = original.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        let target = try #require(lines.indices.filter { lines[$0].starts(with: Array(#"{"type":"event""#.utf8)) }.dropFirst(5).first)
+        let before = String(decoding: lines[target], as: UTF8.self)
+        // The outcome's first character, a letter or a digit.
+        let at = try #require(lines[target].firstRange(of: Array(#""outcome":""#.utf8))).upperBound
+        lines[target][at] = lines[target][at] == UInt8(ascii: "x") ? UInt8(ascii: "y") : UInt8(ascii: "x")
+        let edited = resealed(Array(lines.joined(separator: [0x0A])))
+        let replay = try TraceReplay.run(bytes: edited, name: "edited.jsonl", narrates: false)
+        #expect(replay.difference == TraceReplay.Difference(line: target + 1, expected: String(decoding: lines[target], as: UTF8.self), actual: before))
     }
 }

@@ -10,6 +10,11 @@ public struct TraceRecorder {
     public static let formatVersion = 1
 
     public private(set) var lines: [String] = []
+    /// While a replay streams (`startStreaming`), records go into `pending`
+    /// as bytes, each line ended by LF, instead of into `lines`.
+    private(set) var streams = false
+    /// The record being written; while streaming, every record not yet compared.
+    private(set) var pending = TraceBytes()
     private var inputs = 0
     private var eventCount = 0
 
@@ -27,21 +32,47 @@ public struct TraceRecorder {
     public mutating func record(line number: Int, text: String, enteredAt: VirtualTime, result: CommandResult) {
         guard !result.isBlank || result.error != nil else { return }
         inputs += 1
-        var members = [
-            JSONMember("type", .string("input")), JSONMember("line", .int(number)),
-            JSONMember("time", .int(enteredAt.milliseconds)), JSONMember("text", .string(text)),
-        ]
-        if let error = result.error { members.append(JSONMember("error", .string(error.message))) }
-        lines.append(JSONValue.object(members).text)
+        // The same bytes as the JSON object type, line, time, text[, error].
+        pending.append(#"{"type":"input","line":"#)
+        pending.append(int: Int64(number))
+        pending.append(#","time":"#)
+        pending.append(int: enteredAt.milliseconds)
+        pending.append(#","text":"#)
+        pending.appendQuoted(text)
+        if let error = result.error {
+            pending.append(#","error":"#)
+            pending.appendQuoted(error.message)
+        }
+        pending.append("}")
+        endRecord()
         for event in result.events {
             eventCount += 1
-            lines.append(TraceRecorder.line(event))
+            TraceRecorder.write(event, to: &pending)
+            endRecord()
         }
+    }
+
+    /// Ends the record written into `pending`: a line of its own, or (while
+    /// streaming) left in the bytes with its LF.
+    private mutating func endRecord() {
+        if streams {
+            pending.append(byte: 0x0A)
+        } else {
+            lines.append(String(decoding: pending.bytes, as: UTF8.self))
+            pending.bytes.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Adds a record already written as text.
+    private mutating func append(_ line: String) {
+        guard streams else { return lines.append(line) }
+        pending.bytes.append(contentsOf: line.utf8)
+        pending.append(byte: 0x0A)
     }
 
     /// Records a narration line (a script's `#` line) where it stood.
     public mutating func recordNote(line number: Int, text: String, at time: VirtualTime) {
-        lines.append(JSONValue.object([
+        append(JSONValue.object([
             "type": .string("note"), "line": .int(number), "time": .int(time.milliseconds), "text": .string(text),
         ]).text)
     }
@@ -65,69 +96,81 @@ public struct TraceRecorder {
         return .object(members)
     }
 
-    /// The event's record, written straight into text: the same bytes as
-    /// `json(event).text` (a test holds them equal) without building the
-    /// tree first, since a long trace is millions of these.
+    /// The event's record as text: the same bytes as `json(event).text` (a
+    /// test holds them equal).
     static func line(_ event: TraceEvent) -> String {
-        var out = #"{"type":"event","seq":"#
-        out.reserveCapacity(320)
-        out += String(event.sequence)
-        out += #","time":"#
-        out += String(event.time.milliseconds)
-        out += #","clock":"#
-        JSONValue.writeString(event.time.clockText, to: &out)
-        out += #","kind":"#
-        JSONValue.writeString(event.kind.rawValue, to: &out)
-        out += #","from":"#
-        JSONValue.writeString(event.from, to: &out)
-        if let to = event.to {
-            out += #","to":"#
-            JSONValue.writeString(to, to: &out)
-        }
-        out += #","action":"#
-        JSONValue.writeString(event.action, to: &out)
-        out += #","outcome":"#
-        JSONValue.writeString(event.outcome, to: &out)
-        if let status = event.status {
-            out += #","status":"#
-            out += String(status)
-        }
-        if let rule = event.rule {
-            out += #","rule":"#
-            JSONValue.writeString(rule, to: &out)
-        }
-        if let challenge = event.challenge {
-            out += #","www_authenticate":"#
-            JSONValue.writeString(challenge, to: &out)
-        }
-        out += #","tokens":["#
-        for (index, token) in event.tokens.enumerated() {
-            if index > 0 { out += "," }
-            JSONValue.writeString(token, to: &out)
-        }
-        out += "]"
-        if !event.minted.isEmpty {
-            out += #","minted":["#
-            for (index, minted) in event.minted.enumerated() {
-                out += index > 0 ? #",{"id":"# : #"{"id":"#
-                JSONValue.writeString(minted.id, to: &out)
-                out += #","fingerprint":"#
-                JSONValue.writeString(minted.fingerprint, to: &out)
-                out += "}"
-            }
-            out += "]"
-        }
-        out += "}"
-        return out
+        var out = TraceBytes()
+        write(event, to: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
-    /// Hands over the lines recorded so far and forgets them: a replay
-    /// compares a long trace as it goes instead of holding all of it twice.
-    /// (`finished` then holds only what came after.)
-    mutating func takeLines() -> [String] {
-        defer { lines.removeAll(keepingCapacity: true) }
-        return lines
+    /// The event's record, written straight into bytes without building the
+    /// tree first, since a long trace is millions of these.
+    static func write(_ event: TraceEvent, to out: inout TraceBytes) {
+        out.append(#"{"type":"event","seq":"#)
+        out.append(int: Int64(event.sequence))
+        out.append(#","time":"#)
+        out.append(int: event.time.milliseconds)
+        out.append(#","clock":"#)
+        out.appendQuotedClock(event.time)
+        out.append(#","kind":"#)
+        out.appendQuoted(event.kind.rawValue)
+        out.append(#","from":"#)
+        out.appendQuoted(event.from)
+        if let to = event.to {
+            out.append(#","to":"#)
+            out.appendQuoted(to)
+        }
+        out.append(#","action":"#)
+        out.appendQuoted(event.action)
+        out.append(#","outcome":"#)
+        out.appendQuoted(event.outcome)
+        if let status = event.status {
+            out.append(#","status":"#)
+            out.append(int: Int64(status))
+        }
+        if let rule = event.rule {
+            out.append(#","rule":"#)
+            out.appendQuoted(rule)
+        }
+        if let challenge = event.challenge {
+            out.append(#","www_authenticate":"#)
+            out.appendQuoted(challenge)
+        }
+        out.append(#","tokens":["#)
+        for (index, token) in event.tokens.enumerated() {
+            if index > 0 { out.append(",") }
+            out.appendQuoted(token)
+        }
+        out.append("]")
+        if !event.minted.isEmpty {
+            out.append(#","minted":["#)
+            for (index, minted) in event.minted.enumerated() {
+                out.append(index > 0 ? #",{"id":"# : #"{"id":"#)
+                out.appendQuoted(minted.id)
+                out.append(#","fingerprint":"#)
+                out.appendQuoted(minted.fingerprint)
+                out.append("}")
+            }
+            out.append("]")
+        }
+        out.append("}")
     }
+
+    /// From now on, records stay bytes in `pending` until `clearPending`:
+    /// a replay compares a long trace with the file as it goes instead of
+    /// holding all of it twice. The lines so far move there too. (`lines`
+    /// and `finished` then hold only what came before.)
+    mutating func startStreaming() {
+        streams = true
+        for line in lines {
+            pending.bytes.append(contentsOf: line.utf8)
+            pending.append(byte: 0x0A)
+        }
+    }
+
+    /// Forgets the streamed bytes once they have been compared.
+    mutating func clearPending() { pending.bytes.removeAll(keepingCapacity: true) }
 
     /// One `outcome` record per theft or forgery: what it achieved by the end.
     static func outcomeLines(_ outcomes: [AttackOutcome]) -> [String] {

@@ -30,82 +30,108 @@ public struct TraceReplay: Sendable {
         let session = try Session(seed: file.seed, preset: file.preset)
         session.takesCheckpoints = false
         var output: [String] = []
-        // Each new line is compared with the file's as soon as it exists:
-        // a million-event trace is never held twice.
+        // Each new record is compared with the file's as soon as it exists,
+        // as bytes: a million-event trace is never held twice, nor turned
+        // into a million Strings.
         var comparison = LineComparison(recorded: bytes)
-        comparison.compare(session.recorder.takeLines())
+        session.recorder.startStreaming()
+        func compareRecorded() {
+            session.recorder.pending.bytes.withUnsafeBufferPointer { comparison.compare($0) }
+            session.recorder.clearPending()
+        }
+        compareRecorded()
         // Inputs and notes in file order, so the notes land where they were.
         for step in file.steps {
             let result = session.execute(step.commandLine, lineNumber: step.sourceLine)
-            comparison.compare(session.recorder.takeLines())
-            guard narrates else { continue }
+            compareRecorded()
+            guard narrates else {
+                // Only the first difference is reported: a check can stop there.
+                if comparison.difference != nil { break }
+                continue
+            }
             if !step.isNote { output.append("> " + step.text) }
             output += result.error.map { ["error: \($0.message)"] } ?? result.output
         }
-        comparison.compare(TraceRecorder.outcomeLines(session.world.attackOutcomes()))
+        comparison.compare(lines: TraceRecorder.outcomeLines(session.world.attackOutcomes()))
         if comparison.difference == nil {
             // Every byte before the digest is the file's, whose SHA-256 the
             // parse checked: the replay's digest carries the same hash.
-            comparison.compare([session.recorder.digestLine(sha256: comparison.recordedDigest)])
+            comparison.compare(lines: [session.recorder.digestLine(sha256: comparison.recordedDigest)])
         }
         comparison.finish()
         return TraceReplay(output: output, inputs: file.inputs.count, events: session.world.events.count, difference: comparison.difference)
     }
 }
 
-/// Walks the recorded file line by line beside the replay's lines and keeps
-/// the first difference.
+/// Walks the recorded file beside the replay's records and keeps the first
+/// line that differs.
 struct LineComparison {
     let recorded: [UInt8]
-    /// Where the next recorded line starts.
+    /// How many bytes of the file the replay has matched: always a line start.
     private var offset = 0
-    private var line = 0
     private(set) var difference: TraceReplay.Difference?
 
     init(recorded: [UInt8]) { self.recorded = recorded }
 
-    /// The next recorded line's bytes, or nil at the end of the file.
-    private mutating func nextRecorded() -> ArraySlice<UInt8>? {
-        guard offset < recorded.count else { return nil }
-        let end = recorded[offset...].firstIndex(of: 0x0A) ?? recorded.count
-        defer { offset = end + 1 }
-        return recorded[offset..<end]
-    }
-
-    mutating func compare(_ lines: [String]) {
-        for var text in lines {
-            guard difference == nil else { return }
-            line += 1
-            guard let old = nextRecorded() else {
-                difference = .init(line: line, expected: "(end of file)", actual: text)
-                return
-            }
-            let same = text.withUTF8 { new in old.withUnsafeBufferPointer { LineComparison.same(new, $0) } }
-            if !same { difference = .init(line: line, expected: String(decoding: old, as: UTF8.self), actual: text) }
+    /// Compares whole lines, each ending in LF, with the file's next bytes.
+    mutating func compare(_ chunk: UnsafeBufferPointer<UInt8>) {
+        guard difference == nil, !chunk.isEmpty else { return }
+        let common = min(chunk.count, recorded.count - offset)
+        let mismatch = recorded.withUnsafeBufferPointer { file in
+            LineComparison.firstMismatch(chunk, UnsafeBufferPointer(rebasing: file[offset..<(offset + common)]))
         }
+        if mismatch == nil && common == chunk.count {
+            offset += common
+            return
+        }
+        // The bytes before `at` are the same in both, LFs included, so the
+        // line holding `at` has the same number and start in both.
+        let at = mismatch ?? common
+        let start = chunk[..<at].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
+        let end = chunk[start...].firstIndex(of: 0x0A) ?? chunk.count
+        let actual = String(decoding: UnsafeBufferPointer(rebasing: chunk[start..<end]), as: UTF8.self)
+        difference = differenceAt(fileOffset: offset + start, actual: actual)
     }
 
-    /// Byte equality eight bytes at a time: most of a verify is this.
-    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        guard let left = a.baseAddress, let right = b.baseAddress else { return true }
+    mutating func compare(lines: [String]) {
+        var chunk: [UInt8] = []
+        for line in lines {
+            chunk += line.utf8
+            chunk.append(0x0A)
+        }
+        chunk.withUnsafeBufferPointer { compare($0) }
+    }
+
+    /// The difference at the recorded line starting at `fileOffset` (or at the file's end).
+    private func differenceAt(fileOffset: Int, actual: String) -> TraceReplay.Difference {
+        let line = recorded[..<fileOffset].count(where: { $0 == 0x0A }) + 1
+        guard fileOffset < recorded.count else { return .init(line: line, expected: "(end of file)", actual: actual) }
+        let end = recorded[fileOffset...].firstIndex(of: 0x0A) ?? recorded.count
+        return .init(line: line, expected: String(decoding: recorded[fileOffset..<end], as: UTF8.self), actual: actual)
+    }
+
+    /// Where `a` and `b` first differ (both as long as `a`), or nil: eight
+    /// bytes at a time, since most of a verify is this.
+    static func firstMismatch(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        precondition(a.count <= b.count)
+        guard let left = a.baseAddress, let right = b.baseAddress else { return nil }
         let (x, y) = (UnsafeRawPointer(left), UnsafeRawPointer(right))
         var index = 0
-        while index + 8 <= a.count {
-            if x.loadUnaligned(fromByteOffset: index, as: UInt64.self) != y.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+        while index + 8 <= a.count,
+              x.loadUnaligned(fromByteOffset: index, as: UInt64.self) == y.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
             index += 8
         }
         while index < a.count {
-            if a[index] != b[index] { return false }
+            if a[index] != b[index] { return index }
             index += 1
         }
-        return true
+        return nil
     }
 
     /// A file with lines the replay did not make differs at the first of them.
     mutating func finish() {
-        guard difference == nil, let old = nextRecorded() else { return }
-        difference = .init(line: line + 1, expected: String(decoding: old, as: UTF8.self), actual: "(end of replay)")
+        guard difference == nil, offset < recorded.count else { return }
+        difference = differenceAt(fileOffset: offset, actual: "(end of replay)")
     }
 
     /// The hex SHA-256 the file's digest line carries (checked by the parse).

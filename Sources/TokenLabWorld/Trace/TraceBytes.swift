@@ -1,0 +1,83 @@
+import TokenLabCore
+
+/// Trace records written straight into bytes: the same bytes `JSONValue`
+/// writes (TraceEventLineTests holds them equal), without a String or a
+/// JSON tree per record. A replay writes a million events through here and
+/// compares the bytes with the file's as they come.
+struct TraceBytes {
+    var bytes: [UInt8] = []
+
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func append(byte: UInt8) { bytes.append(byte) }
+
+    /// A decimal integer, as `String(value)` writes it.
+    mutating func append(int value: Int64) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        appendDigits(value.magnitude, width: 1)
+    }
+
+    /// `value` in decimal, padded with zeros to at least `width` digits.
+    private mutating func appendDigits(_ value: UInt64, width: Int) {
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        while bytes.count - start < width { bytes.append(UInt8(ascii: "0")) }
+        bytes[start...].reverse()
+    }
+
+    /// `"text"`, quoted and escaped exactly as `JSONValue.writeString` does.
+    mutating func appendQuoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            // Most strings need no escape: copied whole.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): append(#"\""#)
+                case UInt8(ascii: "\\"): append(#"\\"#)
+                case 0x0A: append(#"\n"#)
+                case 0x0D: append(#"\r"#)
+                case 0x09: append(#"\t"#)
+                case ..<0x20:
+                    // `\u001f`: lower-case hex, four digits.
+                    append(#"\u00"#)
+                    bytes.append(UInt8(ascii: byte >> 4 == 0 ? "0" : "1"))
+                    let low = byte & 15
+                    bytes.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// `"00:05:00.020"` (or `"2d 03:00:00.000"`): `clockText`, quoted.
+    mutating func appendQuotedClock(_ time: VirtualTime) {
+        bytes.append(UInt8(ascii: "\""))
+        if time.milliseconds < 0 { bytes.append(UInt8(ascii: "-")) }
+        let ms = time.milliseconds.magnitude
+        let days = ms / 86_400_000
+        if days > 0 {
+            appendDigits(days, width: 1)
+            bytes.append(contentsOf: [UInt8(ascii: "d"), UInt8(ascii: " ")])
+        }
+        appendDigits(ms / 3_600_000 % 24, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(ms / 60_000 % 60, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(ms / 1000 % 60, width: 2)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(ms % 1000, width: 3)
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
