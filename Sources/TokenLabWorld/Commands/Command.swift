@@ -268,5 +268,8 @@ public struct CommandSpec: Sendable {
         CommandSpec(name: "quit", usage: "quit", summary: "leave (Ctrl-D does too)", example: "quit", rule: nil),
     ]
 
-    public static func named(_ name: String) -> CommandSpec? { all.first(where: { $0.name == name }) }
+    public static func named(_ name: String) -> CommandSpec? { index[name].map { all[$0] } }
+
+    /// Where each name sits in `all`: the parser looks one up per line.
+    private static let index: [String: Int] = Dictionary(all.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
 }

@@ -15,15 +15,42 @@ public enum CommandParser {
         return words
     }
 
+    /// `words(of:)` for a line of ASCII, where every byte is a Character of
+    /// its own (CR, the one pair that is not, was refused as a control
+    /// character): split on bytes, without grapheme breaking. Nil otherwise.
+    static func asciiWords(of line: String) -> [String]? {
+        var line = line
+        return line.withUTF8 { bytes -> [String]? in
+            var words: [String] = []
+            var start = 0
+            func endWord(at end: Int) -> Bool {
+                guard start < end else { return true }
+                if bytes[start] == UInt8(ascii: "#") { return false }
+                words.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+                return true
+            }
+            for (index, byte) in bytes.enumerated() {
+                if byte >= 0x80 { return nil }
+                guard byte == UInt8(ascii: " ") || byte == 0x09 else { continue }
+                if !endWord(at: index) { return bytes[index...].allSatisfy { $0 < 0x80 } ? words : nil }
+                start = index + 1
+            }
+            _ = endWord(at: bytes.count)
+            return words
+        }
+    }
+
     /// Nil for a blank or comment-only line.
     public static func parse(_ line: String) throws(CommandError) -> Command? {
         guard line.utf8.count <= maximumLineLength else {
             throw CommandError("line too long (\(line.utf8.count) bytes; at most \(maximumLineLength))")
         }
-        if let bad = line.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
-            throw CommandError("control character U+\(String(bad.value, radix: 16, uppercase: true)) in line")
+        // C0 controls and DEL are one byte each in UTF-8 (every byte of a
+        // longer scalar is 0x80 or more): the first such byte is the first such scalar.
+        if let bad = line.utf8.first(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }) {
+            throw CommandError("control character U+\(String(bad, radix: 16, uppercase: true)) in line")
         }
-        let words = words(of: line).map(String.init)
+        let words = asciiWords(of: line) ?? words(of: line).map(String.init)
         guard let name = words.first else { return nil }
         let args = Array(words.dropFirst())
         guard let spec = CommandSpec.named(name == "exit" ? "quit" : name) else {

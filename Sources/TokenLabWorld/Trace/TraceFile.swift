@@ -54,7 +54,9 @@ public struct TraceFile: Sendable {
     /// With `skimsEvents`, a line that starts as the recorder starts an event
     /// and ends with `}` is counted, not parsed: a replay compares it byte for
     /// byte with the event it re-creates, which is a stricter check than any
-    /// parse, and most of a long trace is events.
+    /// parse, and most of a long trace is events. An input record in the
+    /// recorder's plain form (no escapes, no error) is read without the
+    /// JSON parser, which would give the same values (`plainInput`).
     static func parse(_ bytes: [UInt8], name: String, skimsEvents: Bool = false,
                       visit: (Int, JSONValue) -> Void) throws(CommandError) -> TraceFile {
         func fail(_ line: Int, _ message: String) -> CommandError { CommandError("\(name):\(line): \(message)") }
@@ -62,18 +64,26 @@ public struct TraceFile: Sendable {
         guard bytes.last == 0x0A else {
             throw fail(bytes.count { $0 == 0x0A } + 1, "the last line has no newline (a trace ends with one; truncated?)")
         }
-        let lines = bytes.dropLast().split(separator: 0x0A, omittingEmptySubsequences: false)
+        let lines = lineRanges(bytes)
         var digestLine = 0, digestStart = 0, offset = 0
         var inputCount = 0, eventCount = 0
         var file = TraceFile(bytes: bytes, seed: 0, preset: "", inputs: [], sourceLines: [])
-        for (index, line) in lines.enumerated() {
+        for (index, range) in lines.enumerated() {
             let number = index + 1
+            let line = bytes[range.start..<range.end]
             defer { offset += line.count + 1 }
             if digestLine != 0 { throw fail(number, "a record after the digest (the digest must be the last line)") }
             guard !line.isEmpty else { throw fail(number, "blank line (every line of a trace is one JSON record)") }
-            if line.contains(0x0D) { throw fail(number, "carriage return in line (traces use LF line ends only)") }
+            if range.hasCarriageReturn { throw fail(number, "carriage return in line (traces use LF line ends only)") }
             if skimsEvents, number > 1, line.last == UInt8(ascii: "}"), line.starts(with: eventPrefix) {
                 eventCount += 1
+                continue
+            }
+            if skimsEvents, number > 1, let input = plainInput(line) {
+                inputCount += 1
+                file.inputs.append((number, input.text))
+                file.sourceLines.append(input.line)
+                file.steps.append(Step(fileLine: number, sourceLine: input.line, text: input.text, isNote: false))
                 continue
             }
             guard let text = String(validating: line, as: UTF8.self) else { throw fail(number, "invalid UTF-8") }
@@ -138,6 +148,73 @@ public struct TraceFile: Sendable {
         }
         return file
     }
+
+    /// Each line's bytes (without its LF) and whether it holds a carriage
+    /// return, found in one pass eight bytes at a time. The final LF ends
+    /// the last line; the parse has checked it is there.
+    static func lineRanges(_ bytes: [UInt8]) -> [(start: Int, end: Int, hasCarriageReturn: Bool)] {
+        var ranges: [(start: Int, end: Int, hasCarriageReturn: Bool)] = []
+        ranges.reserveCapacity(bytes.count / 128)
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            let limit = buffer.count - 1
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZeroByte(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+            var start = 0, index = 0, carriageReturn = false
+            while true {
+                // Skip whole words with neither LF nor CR in them.
+                while index + 8 <= limit {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    if hasZeroByte(word ^ (ones &* 0x0A)) || hasZeroByte(word ^ (ones &* 0x0D)) { break }
+                    index += 8
+                }
+                let stop = min(index + 8, limit)
+                while index < stop && base[index] != 0x0A {
+                    if base[index] == 0x0D { carriageReturn = true }
+                    index += 1
+                }
+                guard index == limit || base[index] == 0x0A else { continue }
+                ranges.append((start, index, carriageReturn))
+                if index == limit { return }
+                index += 1
+                start = index
+                carriageReturn = false
+            }
+        }
+        return ranges
+    }
+
+    /// An input record exactly as the recorder writes one without an error
+    /// and without escapes: `{"type":"input","line":N,"time":T,"text":"..."}`.
+    /// Nil for anything else, which the JSON parser then reads (and refuses
+    /// with its own message where it must).
+    static func plainInput(_ line: ArraySlice<UInt8>) -> (line: Int, text: String)? {
+        var rest = line[...]
+        func take(_ literal: [UInt8]) -> Bool {
+            guard rest.starts(with: literal) else { return false }
+            rest = rest.dropFirst(literal.count)
+            return true
+        }
+        // Digits as JSON writes a number from 0: no sign, no leading zero, short enough for Int64.
+        func number() -> Int64? {
+            let digits = rest.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            guard (1...18).contains(digits.count), digits.count == 1 || digits.first != UInt8(ascii: "0") else { return nil }
+            rest = rest.dropFirst(digits.count)
+            return digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        }
+        guard take(inputPrefix), let line = number(), line >= 1, line <= Int64(Int32.max),
+              take(inputTime), number() != nil, take(inputText) else { return nil }
+        guard rest.count >= 2, rest.last == UInt8(ascii: "}"), rest[rest.endIndex - 2] == UInt8(ascii: "\"") else { return nil }
+        let text = rest.dropLast(2)
+        guard !text.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+              let string = String(validating: text, as: UTF8.self) else { return nil }
+        return (Int(line), string)
+    }
+
+    static let inputPrefix = Array(#"{"type":"input","line":"#.utf8)
+    static let inputTime = Array(#","time":"#.utf8)
+    static let inputText = Array(#","text":""#.utf8)
 
     private static func header(_ record: JSONValue, fail: (String) -> CommandError) throws(CommandError) -> (UInt64, String) {
         guard record["format"]?.stringValue == TraceRecorder.formatName else {
