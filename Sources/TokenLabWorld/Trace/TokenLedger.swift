@@ -16,7 +16,13 @@ struct TokenLedger {
     }
 
     private(set) var entries: [Entry] = []
-    private var byValue: [String: Int] = [:]
+    /// The latest entry whose value ends in each eight bytes (see `tail`),
+    /// and for each entry the one before it with the same tail, or -1.
+    /// Every value minted ends in random characters, so chains are a step
+    /// long; keying by the tail spares hashing a whole JWT at every mint and
+    /// every `shortID`, and each candidate is still compared in full.
+    private var latestByTail: [UInt64: Int] = [:]
+    private var sameTailBefore: [Int] = []
     private var accessCount = 0
     private var refreshCount = 0
     private var forgedCount = 0
@@ -30,16 +36,37 @@ struct TokenLedger {
         case .forged: forgedCount += 1; id = "ft\(forgedCount)"
         case .code: codeCount += 1; id = "c\(codeCount)"
         }
-        byValue[value] = entries.count
+        let key = TokenLedger.tail(of: value)
+        sameTailBefore.append(latestByTail.updateValue(entries.count, forKey: key) ?? -1)
         entries.append(Entry(id: id, kind: kind, owner: owner, family: family, issuedAt: issuedAt, expiresAt: expiresAt, value: value))
         return id
     }
 
-    func id(of value: String) -> String? { byValue[value].map { entries[$0].id } }
+    func id(of value: String) -> String? { index(of: value).map { entries[$0].id } }
+
+    /// The latest entry with this value, as a dictionary keyed by value would keep it.
+    private func index(of value: String) -> Int? {
+        var candidate = latestByTail[TokenLedger.tail(of: value)] ?? -1
+        while candidate >= 0 {
+            if entries[candidate].value == value { return candidate }
+            candidate = sameTailBefore[candidate]
+        }
+        return nil
+    }
+
+    /// The value's last eight bytes (all of them when shorter) and its length.
+    static func tail(of value: String) -> UInt64 {
+        var value = value
+        return value.withUTF8 { bytes in
+            var key = UInt64(truncatingIfNeeded: bytes.count) &* 0x9E37_79B9_7F4A_7C15
+            for byte in bytes.suffix(8) { key = key << 8 ^ key >> 56 ^ UInt64(byte) }
+            return key
+        }
+    }
 
     func entry(id: String) -> Entry? { entries.first(where: { $0.id == id }) }
 
-    func entry(value: String) -> Entry? { byValue[value].map { entries[$0] } }
+    func entry(value: String) -> Entry? { index(of: value).map { entries[$0] } }
 
     var ids: [String] { entries.map(\.id) }
 }
