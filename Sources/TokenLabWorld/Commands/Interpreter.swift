@@ -62,6 +62,9 @@ public final class Interpreter {
     /// Tables (policy, attacks, help) narrow to this many columns; nil draws
     /// them at their natural width (scripts, tests and pipes keep their bytes).
     public var tableWidth: Int?
+    /// Whether results carry their items (event lines and text). A replay
+    /// that only checks the trace shows none of them and skips making them.
+    public var drawsOutput = true
     /// The interleaved lines of the attack being run.
     private var attackItems: [OutputItem] = []
 
@@ -85,7 +88,9 @@ public final class Interpreter {
             defer { world.endCommand() }
             let extra = try perform(command)
             result.events = Array(world.events[firstEvent...])
-            if case .attack = command {
+            if !drawsOutput {
+                // Nothing to show.
+            } else if case .attack = command {
                 result.items = attackItems
             } else {
                 result.items = OutputItem.items(for: result.events) + extra.map(OutputItem.text)

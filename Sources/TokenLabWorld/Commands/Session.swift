@@ -51,6 +51,9 @@ public final class Session {
     public var theme = Theme.default { didSet { interpreter.theme = theme } }
     /// How wide tables may be (nil: their natural width); see Interpreter.
     public var tableWidth: Int? { didSet { interpreter.tableWidth = tableWidth } }
+    /// Whether commands make the items they show; without, `lastOutput`
+    /// (and so `expect output`) sees nothing. `replay --verify` turns it off.
+    public var drawsOutput = true { didSet { interpreter.drawsOutput = drawsOutput } }
     var recorder: TraceRecorder
     /// What the last command that ran printed: `expect output` looks here.
     /// Kept as items and drawn only when asked: a replay runs a million
@@ -265,5 +268,6 @@ public final class Session {
         interpreter.colors = colors
         interpreter.theme = theme
         interpreter.tableWidth = tableWidth
+        interpreter.drawsOutput = drawsOutput
     }
 }

@@ -29,6 +29,7 @@ public struct TraceReplay: Sendable {
         let file = try TraceFile.parse(bytes, name: name, skimsEvents: true, visit: { _, _ in })
         let session = try Session(seed: file.seed, preset: file.preset)
         session.takesCheckpoints = false
+        session.drawsOutput = narrates
         var output: [String] = []
         // Each new record is compared with the file's as soon as it exists,
         // as bytes: a million-event trace is never held twice, nor turned
