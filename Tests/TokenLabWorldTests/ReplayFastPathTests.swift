@@ -69,4 +69,16 @@ import TokenLabTokens
         }
         #expect(CommandParser.asciiWords(of: "call alice GET /café") == nil)
     }
+
+    @Test func theLedgerFindsTokensThatShareTheirLastBytesByTheirWholeValue() {
+        var ledger = TokenLedger()
+        let values = ["header.claims.SAME_END", "other.claims.SAME_END", "xSAME_END", "SAME_END", "short", "", "é✓.SAME_END"]
+        let ids = values.map { ledger.add(.access, value: $0, owner: "alice", family: 0, issuedAt: .zero, expiresAt: .zero) }
+        for (value, id) in zip(values, ids) { #expect(ledger.id(of: value) == id, "\(value)") }
+        #expect(ledger.id(of: "third.claims.SAME_END") == nil && ledger.entry(value: "AME_END") == nil)
+        // The same value minted again: the latest entry answers, as it did before.
+        let again = ledger.add(.refresh, value: "other.claims.SAME_END", owner: "bob", family: 1, issuedAt: .zero, expiresAt: .zero)
+        #expect(ledger.id(of: "other.claims.SAME_END") == again && ledger.entry(value: "other.claims.SAME_END")?.owner == "bob")
+        #expect(ledger.id(of: "header.claims.SAME_END") == ids[0])
+    }
 }

@@ -40,6 +40,11 @@ public enum CommandParser {
         }
     }
 
+    /// A method as typed, in capitals: `GET` as it is, without Unicode case mapping.
+    static func upper(_ method: String) -> String {
+        method.utf8.allSatisfy { $0 < 0x80 && !(UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) } ? method : method.uppercased()
+    }
+
     /// Nil for a blank or comment-only line.
     public static func parse(_ line: String) throws(CommandError) -> Command? {
         guard line.utf8.count <= maximumLineLength else {
@@ -58,12 +63,13 @@ public enum CommandParser {
             if let guess = closest(to: name, among: CommandSpec.all.map(\.name)) { message += "; did you mean '\(guess)'?" }
             throw CommandError(message + " (help lists them)")
         }
-        let usage = CommandError("usage: \(spec.usage)")
+        // Made only when thrown: most lines are fine.
+        var usage: CommandError { CommandError("usage: \(spec.usage)") }
         switch (name, args.count) {
         case ("login", 1): return .login(user: args[0])
-        case ("call", 3): return .call(user: args[0], method: args[1].uppercased(), path: args[2])
+        case ("call", 3): return .call(user: args[0], method: upper(args[1]), path: args[2])
         case ("call", 5) where args[3] == "with":
-            return .callWith(user: args[0], method: args[1].uppercased(), path: args[2], token: args[4])
+            return .callWith(user: args[0], method: upper(args[1]), path: args[2], token: args[4])
         case ("refresh", 1): return .refresh(user: args[0], token: nil)
         case ("refresh", 2): return .refresh(user: args[0], token: args[1])
         case ("logout", 1): return .logout(user: args[0])
@@ -116,9 +122,9 @@ public enum CommandParser {
         case ("ride", 2) where args[1] == "refresh": return .rideRefresh(user: args[0])
         case ("reload", 1): return .reload(user: args[0])
         case ("open", 1): return .openTab(user: args[0])
-        case ("ride", 3): return .ride(user: args[0], method: args[1].uppercased(), path: args[2])
+        case ("ride", 3): return .ride(user: args[0], method: upper(args[1]), path: args[2])
         case ("race", 2): return .race(kind: args[0], user: args[1])
-        case ("csrf", 3): return .csrf(user: args[0], method: args[1].uppercased(), path: args[2])
+        case ("csrf", 3): return .csrf(user: args[0], method: upper(args[1]), path: args[2])
         case ("report", 0): return .report
         case ("attacks", 0): return .attacks(name: nil)
         case ("attacks", 1): return .attacks(name: args[0])

@@ -19,16 +19,23 @@ struct TraceBytes {
         appendDigits(value.magnitude, width: 1)
     }
 
-    /// `value` in decimal, padded with zeros to at least `width` digits.
+    /// `value` in decimal, padded with zeros to at least `width` (at most
+    /// 20) digits: made on the stack, appended in one go.
     private mutating func appendDigits(_ value: UInt64, width: Int) {
-        let start = bytes.count
-        var rest = value
-        repeat {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
-        } while rest > 0
-        while bytes.count - start < width { bytes.append(UInt8(ascii: "0")) }
-        bytes[start...].reverse()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var index = 20
+            var rest = value
+            repeat {
+                index -= 1
+                digits[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: rest % 10)
+                rest /= 10
+            } while rest > 0
+            while 20 - index < width {
+                index -= 1
+                digits[index] = UInt8(ascii: "0")
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[index...]))
+        }
     }
 
     /// `"text"`, quoted and escaped exactly as `JSONValue.writeString` does.
@@ -63,13 +70,36 @@ struct TraceBytes {
 
     /// `"00:05:00.020"` (or `"2d 03:00:00.000"`): `clockText`, quoted.
     mutating func appendQuotedClock(_ time: VirtualTime) {
+        let ms = time.milliseconds.magnitude
+        guard time.milliseconds >= 0, ms < 86_400_000 else { return appendQuotedLongClock(time) }
+        // The first day, as every short trace has it: fourteen bytes at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 14) { out in
+            func two(_ value: UInt64, at index: Int) {
+                out[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10)
+                out[index + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
+            }
+            out[0] = UInt8(ascii: "\"")
+            two(ms / 3_600_000, at: 1)
+            out[3] = UInt8(ascii: ":")
+            two(ms / 60_000 % 60, at: 4)
+            out[6] = UInt8(ascii: ":")
+            two(ms / 1000 % 60, at: 7)
+            out[9] = UInt8(ascii: ".")
+            out[10] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: ms % 1000 / 100)
+            two(ms % 100, at: 11)
+            out[13] = UInt8(ascii: "\"")
+            bytes.append(contentsOf: UnsafeBufferPointer(out))
+        }
+    }
+
+    private mutating func appendQuotedLongClock(_ time: VirtualTime) {
         bytes.append(UInt8(ascii: "\""))
         if time.milliseconds < 0 { bytes.append(UInt8(ascii: "-")) }
         let ms = time.milliseconds.magnitude
         let days = ms / 86_400_000
         if days > 0 {
             appendDigits(days, width: 1)
-            bytes.append(contentsOf: [UInt8(ascii: "d"), UInt8(ascii: " ")])
+            append("d ")
         }
         appendDigits(ms / 3_600_000 % 24, width: 2)
         bytes.append(UInt8(ascii: ":"))
