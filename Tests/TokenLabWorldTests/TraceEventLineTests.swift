@@ -48,7 +48,7 @@ import TokenLabTokens
     }
 
     @Test func clocksPastADayAndBeforeZeroAreWrittenAsClockTextIs() {
-        for milliseconds: Int64 in [0, 7, 59_999, 3_600_000, 86_399_999, 86_400_000, 1_000 * 86_400_000 + 5, -1, -90_061_001] {
+        for milliseconds: Int64 in [0, 7, 59_999, 3_600_000, 86_399_999, 86_400_000, 2 * 86_400_000 + 10_861_001, 1_000 * 86_400_000 + 5, -1, -90_061_001] {
             let event = TraceEvent(time: VirtualTime(milliseconds: milliseconds), sequence: 0, kind: .client, from: "a", to: nil,
                                    action: "x", outcome: "", status: nil, rule: nil, tokens: [])
             #expect(TraceRecorder.line(event) == TraceRecorder.json(event).text, "at \(milliseconds) ms")

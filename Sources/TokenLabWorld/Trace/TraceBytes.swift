@@ -70,31 +70,37 @@ struct TraceBytes {
 
     /// `"00:05:00.020"` (or `"2d 03:00:00.000"`): `clockText`, quoted.
     mutating func appendQuotedClock(_ time: VirtualTime) {
-        let ms = time.milliseconds.magnitude
-        guard time.milliseconds >= 0, ms < 86_400_000 else { return appendQuotedLongClock(time) }
-        // The first day, as every short trace has it: fourteen bytes at once.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 14) { out in
+        guard time.milliseconds >= 0 else { return appendQuotedNegativeClock(time) }
+        let ms = UInt64(time.milliseconds)
+        bytes.append(UInt8(ascii: "\""))
+        let days = ms / 86_400_000
+        if days > 0 {
+            appendDigits(days, width: 1)
+            append("d ")
+        }
+        // The time of day and the closing quote: thirteen bytes at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 13) { out in
             func two(_ value: UInt64, at index: Int) {
                 out[index] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value / 10)
                 out[index + 1] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: value % 10)
             }
-            out[0] = UInt8(ascii: "\"")
-            two(ms / 3_600_000, at: 1)
-            out[3] = UInt8(ascii: ":")
-            two(ms / 60_000 % 60, at: 4)
-            out[6] = UInt8(ascii: ":")
-            two(ms / 1000 % 60, at: 7)
-            out[9] = UInt8(ascii: ".")
-            out[10] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: ms % 1000 / 100)
-            two(ms % 100, at: 11)
-            out[13] = UInt8(ascii: "\"")
+            two(ms / 3_600_000 % 24, at: 0)
+            out[2] = UInt8(ascii: ":")
+            two(ms / 60_000 % 60, at: 3)
+            out[5] = UInt8(ascii: ":")
+            two(ms / 1000 % 60, at: 6)
+            out[8] = UInt8(ascii: ".")
+            out[9] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: ms % 1000 / 100)
+            two(ms % 100, at: 10)
+            out[12] = UInt8(ascii: "\"")
             bytes.append(contentsOf: UnsafeBufferPointer(out))
         }
     }
 
-    private mutating func appendQuotedLongClock(_ time: VirtualTime) {
+    /// Only a world built by hand has a time before zero.
+    private mutating func appendQuotedNegativeClock(_ time: VirtualTime) {
         bytes.append(UInt8(ascii: "\""))
-        if time.milliseconds < 0 { bytes.append(UInt8(ascii: "-")) }
+        bytes.append(UInt8(ascii: "-"))
         let ms = time.milliseconds.magnitude
         let days = ms / 86_400_000
         if days > 0 {
