@@ -66,7 +66,10 @@ struct BenchReplay: ParsableCommand {
         // Logins and calls: many small inputs, one or two events each, and a world that stays small.
         let cycle = ["login alice", "call alice GET /orders", "call alice GET /orders", "call alice GET /profile",
                      "advance 16m", "call alice GET /orders", "login bob", "call bob GET /admin", "logout bob"]
-        let perCycle = 10  // events one cycle records (checked below)
+        // Events one cycle records: two per login, one per call and for the
+        // logout, four for the call after expiry (the 401, the client's
+        // decision, the refresh, the retry), none for the advance (checked below).
+        let perCycle = 13
         var lines: [String] = []
         lines.reserveCapacity(events / perCycle * cycle.count + cycle.count)
         while lines.count / cycle.count * perCycle < events { lines += cycle }
@@ -78,6 +81,9 @@ struct BenchReplay: ParsableCommand {
         let replay = try TraceReplay.run(bytes: bytes, name: "large.jsonl", narrates: false)
         let seconds = milliseconds(ContinuousClock.now - start) / 1000
         guard replay.difference == nil else { throw ValidationError("the large trace does not replay byte for byte") }
+        guard replay.events >= events && replay.events < events + perCycle else {
+            throw ValidationError("the large trace has \(replay.events) events, not the \(events) asked for: the cycle no longer records \(perCycle)")
+        }
         print(String(format: "replay --verify, generated trace (%d inputs, %d events, %d MiB; written in %.1f s): %.2f s, %.0f events/s  (target >= 500000)",
                      replay.inputs, replay.events, bytes.count >> 20, generated / 1000, seconds, Double(replay.events) / seconds))
     }
