@@ -81,4 +81,17 @@ import TokenLabTokens
         #expect(ledger.id(of: "other.claims.SAME_END") == again && ledger.entry(value: "other.claims.SAME_END")?.owner == "bob")
         #expect(ledger.id(of: "header.claims.SAME_END") == ids[0])
     }
+
+    @Test func aReplayRemembersTheLinesItParsedButOnlySoMany() throws {
+        let session = try Session(seed: 1, preset: "baseline")
+        session.parsedLines = [:]
+        _ = session.execute("login alice")
+        _ = session.execute("call alice GET /orders")
+        let again = session.execute("call alice GET /orders")
+        #expect(again.events.count == 1 && session.parsedLines?["call alice GET /orders"] == .call(user: "alice", method: "GET", path: "/orders"))
+        #expect(session.execute("lgoin alice").error != nil && session.parsedLines?["lgoin alice"] == nil, "a bad line is not kept")
+        for milliseconds in 1...(Session.parsedLinesLimit + 10) { _ = session.execute("advance \(milliseconds)ms") }
+        #expect(session.parsedLines?.count == Session.parsedLinesLimit)
+        #expect(session.world.now.milliseconds >= Int64((Session.parsedLinesLimit + 10) * (Session.parsedLinesLimit + 11) / 2))
+    }
 }

@@ -97,11 +97,22 @@ public final class Session {
         stepping == nil ? executeLine(line, lineNumber: lineNumber) : executeWhileStepping(line)
     }
 
+    /// Commands parsed before, by line, when on (a replay turns it on): a
+    /// long trace runs the same few lines again and again, and a line's
+    /// command depends on its text alone. At most `parsedLinesLimit` are kept.
+    var parsedLines: [String: Command]?
+    static let parsedLinesLimit = 4096
+
     /// Runs one line into the world, the log and the trace.
     func executeLine(_ line: String, lineNumber: Int? = nil) -> CommandResult {
         let command: Command?
-        do { command = try CommandParser.parse(line) } catch {
-            return CommandResult(error: error)
+        if let known = parsedLines?[line] {
+            command = known
+        } else {
+            do { command = try CommandParser.parse(line) } catch {
+                return CommandResult(error: error)
+            }
+            if let command, let count = parsedLines?.count, count < Session.parsedLinesLimit { parsedLines?[line] = command }
         }
         guard let command else {
             guard let note = Narration.text(of: line) else { return CommandResult(isBlank: true) }

@@ -30,6 +30,7 @@ public struct TraceReplay: Sendable {
         let session = try Session(seed: file.seed, preset: file.preset)
         session.takesCheckpoints = false
         session.drawsOutput = narrates
+        session.parsedLines = [:]
         var output: [String] = []
         // Each new record is compared with the file's as soon as it exists,
         // as bytes: a million-event trace is never held twice, nor turned
