@@ -119,6 +119,10 @@ public final class AuthServer {
         validator = AccessTokenValidator(rules: rules)
         // Sized once: growing a 10,000-name table step by step left its old tables in the peak memory.
         userIndexByName.reserveCapacity(users.count)
+        // One session per user to start with, for the same reason: a doubling
+        // array holds its old and new storage at once.
+        families.reserveCapacity(users.count)
+        codes.reserveCapacity(users.count)
         for user in users { addUser(user) }
     }
 
