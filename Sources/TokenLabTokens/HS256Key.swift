@@ -1,46 +1,30 @@
-import Crypto
+import CLibCrypto
 
 /// An HMAC-SHA256 signing key (JWS `HS256`, RFC 7518 §3.2; HMAC per RFC 2104)
 /// with its key id.
 ///
 /// The inner and outer SHA-256 states (after absorbing the key XOR ipad and
-/// opad) are computed once; each MAC copies them and hashes only the message
-/// and the inner digest. That halves the work of keying per token (see
-/// FACTS.md), and using SHA-256's `update(bufferPointer:)` keeps the hot path
-/// off the generic `DataProtocol` route.
+/// opad) are computed once, in the system libcrypto; each MAC copies them and
+/// hashes only the message and the inner digest, into a stack buffer.
 public struct HS256Key: Sendable {
     public let kid: String
     public let secret: [UInt8]
-    private let inner: SHA256
-    private let outer: SHA256
+    private let states: HMACStates
 
     public init(kid: String, secret: [UInt8]) {
         self.kid = kid
         self.secret = secret
-        var block = [UInt8](repeating: 0, count: 64)
-        if secret.count > 64 {
-            let digest = secret.withUnsafeBytes { sha256Digest($0) }
-            for (i, byte) in digest.enumerated() { block[i] = byte }
-        } else {
-            for (i, byte) in secret.enumerated() { block[i] = byte }
-        }
-        var inner = SHA256()
-        var outer = SHA256()
-        block.map { $0 ^ 0x36 }.withUnsafeBytes { inner.update(bufferPointer: $0) }
-        block.map { $0 ^ 0x5c }.withUnsafeBytes { outer.update(bufferPointer: $0) }
-        self.inner = inner
-        self.outer = outer
+        states = HMACStates(secret: secret)
     }
 
     /// Calls `body` with the 32-byte HMAC of `input`.
     @inline(__always)
     private func withMAC<R>(of input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
-        var innerHash = inner
-        innerHash.update(bufferPointer: input)
-        let innerDigest = innerHash.finalize()
-        var outerHash = outer
-        innerDigest.withUnsafeBytes { outerHash.update(bufferPointer: $0) }
-        return outerHash.finalize().withUnsafeBytes(body)
+        withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { out in
+            let made = tl_hmac_sha256(states.key, input.baseAddress, input.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            precondition(made == 1, "libcrypto could not compute an HMAC-SHA256")
+            return body(UnsafeRawBufferPointer(out))
+        }
     }
 
     /// The 32-byte HMAC of `input`.
@@ -87,17 +71,35 @@ public func constantTimeEquals(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBuffer
 /// SHA-256 of a string's UTF-8 bytes: how the auth server stores refresh tokens.
 public func sha256(_ text: String) -> [UInt8] {
     var copy = text
-    return copy.withUTF8 { Array(sha256Digest(UnsafeRawBufferPointer($0))) }
+    return copy.withUTF8 { withSHA256(of: UnsafeRawBufferPointer($0)) { Array($0) } }
 }
 
 /// SHA-256 of bytes (a trace's body, for its digest).
 public func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-    Array(sha256Digest(bytes))
+    withSHA256(of: bytes) { Array($0) }
 }
 
-/// One-shot SHA-256 through `update(bufferPointer:)`, the non-generic route.
-func sha256Digest(_ bytes: UnsafeRawBufferPointer) -> SHA256.Digest {
-    var hasher = SHA256()
-    hasher.update(bufferPointer: bytes)
-    return hasher.finalize()
+/// One-shot SHA-256, handed to `body` from a stack buffer.
+@inline(__always)
+func withSHA256<R>(of bytes: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+    withUnsafeTemporaryAllocation(byteCount: 32, alignment: 8) { out in
+        let made = tl_sha256(bytes.baseAddress, bytes.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        precondition(made == 1, "libcrypto could not compute a SHA-256")
+        return body(UnsafeRawBufferPointer(out))
+    }
+}
+
+/// The libcrypto states of one HMAC key, freed with it. Immutable once made:
+/// every MAC copies them into its own thread's scratch context.
+final class HMACStates: @unchecked Sendable {
+    let key: OpaquePointer
+
+    init(secret: [UInt8]) {
+        guard let key = secret.withUnsafeBufferPointer({ tl_hmac_key_new($0.baseAddress, $0.count) }) else {
+            fatalError("libcrypto could not key an HMAC-SHA256")
+        }
+        self.key = key
+    }
+
+    deinit { tl_hmac_key_free(key) }
 }

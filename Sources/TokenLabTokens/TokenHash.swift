@@ -1,4 +1,3 @@
-import Crypto
 
 /// The SHA-256 of an opaque token: what the auth server stores instead of
 /// the token itself (RFC 6819 §5.1.4.1.3), so a leaked table yields nothing usable.
@@ -7,10 +6,11 @@ public struct TokenHash: Hashable, Sendable, CustomStringConvertible {
 
     public init(of token: String) {
         var copy = token
-        let digest = copy.withUTF8 { sha256Digest(UnsafeRawBufferPointer($0)) }
-        words = digest.withUnsafeBytes { raw in
-            (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-             raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+        words = copy.withUTF8 { bytes in
+            withSHA256(of: UnsafeRawBufferPointer(bytes)) { raw in
+                (raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                 raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+            }
         }
     }
 

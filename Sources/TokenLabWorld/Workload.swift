@@ -19,7 +19,7 @@ public struct Workload: Sendable {
     }
 
     /// Rotation with reuse detection, a 5-minute access TTL, and a 1-hour idle
-    /// limit so rotated refresh records expire and are pruned as they would be.
+    /// limit, as a careful deployment would set.
     public static var policy: Policy {
         var policy = Policy.rotation
         policy.accessTTL = .minutes(5)

@@ -82,22 +82,25 @@ extension World {
             refusedStep(by: client.name, "reload", "\(user) is not logged in")
             return
         }
+        // What the narrator says is drawn only while recording (a study reloads every session).
         var lost: [String] = []
         if client.accessStorage == .memory, let access = client.access {
-            lost.append(shortID(access))
+            if isRecording { lost.append(shortID(access)) }
             client.access = nil
             client.accessExpiresAt = nil
         }
         if client.refreshStorage == .memory, let refresh = client.refresh {
-            lost.append(shortID(refresh))
+            if isRecording { lost.append(shortID(refresh)) }
             client.refresh = nil
         }
-        let kept = [client.access.map { "\(shortID($0)) in \(client.accessStorage.rawValue)" },
-                    client.refresh.map { "\(shortID($0)) in \(client.refreshStorage.rawValue)" },
-                    client.session.map { "the backend's session cookie \($0)" }].compactMap { $0 }
-        let outcome = (lost.isEmpty ? "nothing was in memory" : "the page's memory is gone: \(lost.joined(separator: " ")) lost")
-            + (kept.isEmpty ? "" : "; kept: " + kept.joined(separator: ", "))
-        record(.client, from: client.name, "reload", outcome, rule: "browser-based-apps BCP §8.4", tokens: lost)
+        if isRecording {
+            let kept = [client.access.map { "\(shortID($0)) in \(client.accessStorage.rawValue)" },
+                        client.refresh.map { "\(shortID($0)) in \(client.refreshStorage.rawValue)" },
+                        client.session.map { "the backend's session cookie \($0)" }].compactMap { $0 }
+            let outcome = (lost.isEmpty ? "nothing was in memory" : "the page's memory is gone: \(lost.joined(separator: " ")) lost")
+                + (kept.isEmpty ? "" : "; kept: " + kept.joined(separator: ", "))
+            record(.client, from: client.name, "reload", outcome, rule: "browser-based-apps BCP §8.4", tokens: lost)
+        }
         appStarts(in: index, after: "reload")
         try settle()
     }

@@ -190,10 +190,15 @@ public final class World {
 
     // MARK: Recording
 
-    func record(_ kind: TraceEvent.Kind, from: String, to: String? = nil, _ action: String, _ outcome: String = "",
-                status: Int? = nil, rule: String? = nil, tokens: [String] = [], minted: [MintedToken] = [], challenge: String? = nil) {
-        events.append(TraceEvent(time: now, sequence: events.count, kind: kind, from: from, to: to, action: action,
-                                 outcome: outcome, status: status, rule: rule, tokens: tokens, minted: minted, challenge: challenge))
+    /// Writes an event down; a world that is not recording (the bench, a
+    /// study's quiet users) neither keeps it nor builds its text.
+    func record(_ kind: TraceEvent.Kind, from: @autoclosure () -> String, to: @autoclosure () -> String? = nil,
+                _ action: @autoclosure () -> String, _ outcome: @autoclosure () -> String = "",
+                status: Int? = nil, rule: @autoclosure () -> String? = nil, tokens: @autoclosure () -> [String] = [],
+                minted: @autoclosure () -> [MintedToken] = [], challenge: @autoclosure () -> String? = nil) {
+        guard isRecording else { return }
+        events.append(TraceEvent(time: now, sequence: events.count, kind: kind, from: from(), to: to(), action: action(),
+                                 outcome: outcome(), status: status, rule: rule(), tokens: tokens(), minted: minted(), challenge: challenge()))
     }
 
     /// The short id (`at3`, `rt2`) of a token this world minted, or a

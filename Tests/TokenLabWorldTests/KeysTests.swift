@@ -42,7 +42,7 @@ import TokenLabTokens
         let s = session()
         s.run("login alice")
         let refresh = s.world.ledger.entry(id: "rt1")!.value
-        #expect(Base64URL.decode(refresh)?.count == 28, "128 random bits, a 4-byte family number, an 8-byte MAC")
+        #expect(Base64URL.decode(refresh)?.count == 32, "128 random bits, a 4-byte family number, a 4-byte generation, an 8-byte MAC")
         #expect(s.world.auth.sealedFamily(of: refresh) == 0, "the server reads its family back")
         var forged = Base64URL.decode(refresh)!
         forged[19] ^= 1  // another family number under the same MAC

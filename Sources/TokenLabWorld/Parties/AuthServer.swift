@@ -35,7 +35,10 @@ public enum TokenResult: Sendable {
     case refused(OAuthError)
 }
 
-/// A refresh family: every refresh token descended from one login.
+/// A refresh family: every refresh token descended from one login. Only
+/// its current token is stored, as a hash (RFC 6819 §5.1.4.1.3); each token
+/// carries its family and generation under the server's MAC, so an earlier
+/// one is recognised without keeping it.
 struct RefreshFamily {
     let user: Int
     let sessionID: String
@@ -43,17 +46,18 @@ struct RefreshFamily {
     let rootIssuedAt: VirtualTime
     /// Fixed at login: rotation never extends it.
     let absoluteExpiry: VirtualTime
+    /// The current token's generation: 1 for the login's, one more per rotation.
     var generation: Int32 = 0
+    var currentHash = TokenHash(words: (0, 0, 0, 0))
+    /// The current token's expiry: idle (sliding when kept) or absolute.
+    var currentExpiresAt: VirtualTime = .zero
+    var rotations = RotationHistory()
     var revoked: (at: VirtualTime, reason: String)?
     /// The DPoP key every token of the family is bound to (RFC 9449 §5), if any.
     var boundKey: String?
     /// The `jti` and `exp` of its access tokens not yet expired: ids, not the
     /// tokens, so that ending a user's sessions can denylist them (World+Defender).
     var accessTokenIDs: [(id: String, expiresAt: Int64)] = []
-    /// Its records form a list from `oldestRecord` through `newer` links to
-    /// `currentRecord`; the oldest are pruned once they expire on their own.
-    var oldestRecord = -1
-    var currentRecord = -1
 }
 
 /// The state of a refresh token as the auth server sees it.
@@ -73,7 +77,6 @@ public final class AuthServer {
     /// not by a scan (the bench's 10,000 logins made that quadratic).
     private var userIndexByName: [String: Int] = [:]
     var families: [RefreshFamily] = []
-    private var store = RefreshTokenStore()
     private var familyBySession: [String: Int] = [:]
     /// Revoked access-token ids with their expiry; consulted when the policy has a denylist.
     private(set) var denylist: [String: Int64] = [:]
@@ -82,11 +85,11 @@ public final class AuthServer {
     private(set) var denylistedAt: [String: VirtualTime] = [:]
     var retiredAt: [String: VirtualTime] = [:]
     private var tokenIDs: RandomStream
-    private var refreshSecrets: RandomStream
-    /// Seals the family number into each refresh token (RFC 9700 §4.14.2,
-    /// implementation note): the store may forget a rotated token once it
-    /// has expired, and its reuse is still recognised.
-    private let refreshSeal: HS256Key
+    var refreshSecrets: RandomStream
+    /// Seals the family and generation into each refresh token (RFC 9700
+    /// §4.14.2, implementation note): the server keeps only each family's
+    /// current token, and the reuse of any earlier one is still recognised.
+    let refreshSeal: HS256Key
     private var sessionIDs: RandomStream
     /// Authorization codes by value (AuthServer+Authorization), and where their values come from.
     var codes: [String: AuthorizationCode] = [:]
@@ -116,6 +119,10 @@ public final class AuthServer {
         validator = AccessTokenValidator(rules: rules)
         // Sized once: growing a 10,000-name table step by step left its old tables in the peak memory.
         userIndexByName.reserveCapacity(users.count)
+        // One session per user to start with, for the same reason: a doubling
+        // array holds its old and new storage at once.
+        families.reserveCapacity(users.count)
+        codes.reserveCapacity(users.count)
         for user in users { addUser(user) }
     }
 
@@ -126,7 +133,6 @@ public final class AuthServer {
         users = other.users
         userIndexByName = other.userIndexByName
         families = other.families
-        store = other.store
         familyBySession = other.familyBySession
         denylist = other.denylist
         denylistedAt = other.denylistedAt
@@ -198,12 +204,10 @@ public final class AuthServer {
     /// a backend, a confidential client, has any).
     func refreshGrant(token: String, proof: String?, authenticated: Bool = false, now: VirtualTime,
                       policy: Policy) -> (TokenResult, revokedFamily: Int?) {
-        let slot = store.slot(of: TokenHash(of: token))
-        // Not in the store: a token this server sealed is one of its family's
-        // earlier tokens, rotated and then forgotten once it expired.
-        guard let familyIndex = slot.map({ Int(store[$0].family) }) ?? sealedFamily(of: token) else {
+        guard let sealed = unseal(token) else {
             return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
         }
+        let familyIndex = sealed.family
         let family = families[familyIndex]
         // RFC 6749 §6: a confidential client's refresh token is refused without its authentication.
         if let failure = AuthServer.clientAuthenticationFailure(clientID: family.clientID, authenticated: authenticated) {
@@ -218,34 +222,33 @@ public final class AuthServer {
         if case .refused(let error) = checkProof(proof, now: now, policy: policy, boundTo: family.boundKey) {
             return (.refused(error), nil)
         }
-        guard let index = slot else {
-            // The relationship is retained (RFC 9700 §4.14.2): a rotated token is reuse, however old.
-            if policy.reuseDetection {
-                revokeFamily(familyIndex, at: now, reason: "reuse detected")
-                return (.refused(OAuthError(description: "refresh token reuse detected: an earlier token of fam\(familyIndex + 1), rotated and since expired; family fam\(familyIndex + 1) revoked",
-                                            rule: "RFC 9700 §4.14.2")), familyIndex)
-            }
-            return (.refused(OAuthError(description: "refresh token already rotated (and since expired)", rule: "RFC 9700 §4.14.2")), nil)
-        }
-        let record = store[index]
-        if let rotatedAt = record.rotatedAt {
-            let isPrevious = record.generation == family.generation - 1
-            if policy.reuseGrace.milliseconds > 0, isPrevious, now - rotatedAt <= policy.reuseGrace, now < record.expiresAt {
+        if sealed.generation < family.generation {
+            // An earlier token of the family: rotated, whenever that was (RFC 9700 §4.14.2).
+            let rotation = family.rotations[sealed.generation]
+            if policy.reuseGrace.milliseconds > 0, sealed.generation == family.generation - 1, let rotation,
+               now - rotation.rotatedAt <= policy.reuseGrace, now < rotation.expiresAt {
                 let refresh = rotate(family: familyIndex, now: now, policy: policy)
                 var issued = issueAccess(family: familyIndex, refresh: refresh, now: now, policy: policy)
                 issued.acceptedInGrace = true
                 return (.issued(issued), nil)
             }
+            let when = rotation.map { "it was rotated at \($0.rotatedAt.clockText)" }
+                ?? "an earlier token of fam\(familyIndex + 1), rotated more than \(RotationHistory.capacity) refreshes ago"
             if policy.reuseDetection {
                 revokeFamily(familyIndex, at: now, reason: "reuse detected")
-                return (.refused(OAuthError(description: "refresh token reuse detected: it was rotated at \(rotatedAt.clockText); family fam\(familyIndex + 1) revoked",
+                return (.refused(OAuthError(description: "refresh token reuse detected: \(when); family fam\(familyIndex + 1) revoked",
                                             rule: "RFC 9700 §4.14.2")), familyIndex)
             }
-            return (.refused(OAuthError(description: "refresh token already rotated at \(rotatedAt.clockText)", rule: "RFC 9700 §4.14.2")), nil)
+            let already = rotation.map { "refresh token already rotated at \($0.rotatedAt.clockText)" }
+                ?? "refresh token already rotated (more than \(RotationHistory.capacity) refreshes ago)"
+            return (.refused(OAuthError(description: already, rule: "RFC 9700 §4.14.2")), nil)
         }
-        if now >= record.expiresAt {
-            let why = record.expiresAt == family.absoluteExpiry ? "absolute lifetime" : "idle timeout"
-            return (.refused(OAuthError(description: "refresh token expired \((now - record.expiresAt).text) ago (\(why))",
+        guard sealed.generation == family.generation, TokenHash(of: token) == family.currentHash else {
+            return (.refused(OAuthError(description: "unknown refresh token", rule: "RFC 6749 §5.2")), nil)
+        }
+        if now >= family.currentExpiresAt {
+            let why = family.currentExpiresAt == family.absoluteExpiry ? "absolute lifetime" : "idle timeout"
+            return (.refused(OAuthError(description: "refresh token expired \((now - family.currentExpiresAt).text) ago (\(why))",
                                         rule: why == "idle timeout" ? "RFC 6749 §5.2, RFC 9700 §4.14.2" : "RFC 6749 §5.2, browser-based-apps BCP §6.3.2.3")), nil)
         }
         if policy.rotation {
@@ -253,58 +256,24 @@ public final class AuthServer {
             return (.issued(issueAccess(family: familyIndex, refresh: refresh, now: now, policy: policy)), nil)
         }
         // Kept token: sliding idle expiry, never past the family's absolute lifetime.
-        if let idle = policy.refreshIdle { store[index].expiresAt = min(now + idle, family.absoluteExpiry) }
+        if let idle = policy.refreshIdle { families[familyIndex].currentExpiresAt = min(now + idle, family.absoluteExpiry) }
         return (.issued(issueAccess(family: familyIndex, refresh: nil, now: now, policy: policy)), nil)
     }
 
     private func rotate(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
-        let current = families[index].currentRecord
-        if current >= 0, store[current].rotatedAt == nil { store[current].rotatedAtMilliseconds = now.milliseconds }
-        pruneExpiredRecords(family: index, now: now)
+        let family = families[index]
+        families[index].rotations.record(generation: family.generation, rotatedAt: now, expiresAt: family.currentExpiresAt)
         return issueRefreshToken(family: index, now: now, policy: policy)
     }
 
-    /// Forgets rotated records that have expired on their own: they would be
-    /// refused anyway, and a long session would otherwise keep every one.
-    private func pruneExpiredRecords(family index: Int, now: VirtualTime) {
-        var oldest = families[index].oldestRecord
-        while oldest >= 0, oldest != families[index].currentRecord {
-            let record = store[oldest]
-            guard record.expiresAt <= now, record.rotatedAt != nil else { break }
-            store.remove(oldest)
-            oldest = Int(record.newer)
-        }
-        families[index].oldestRecord = oldest
-    }
-
-    /// 128 random bits, the family's number and a MAC over both, sealed with
-    /// the server's own key: opaque to the client, readable by this server only.
-    private func sealedRefreshToken(family index: Int) -> String {
-        var bytes = refreshSecrets.bytes(16)
-        withUnsafeBytes(of: UInt32(index).bigEndian) { bytes.append(contentsOf: $0) }
-        bytes += refreshSeal.signature(for: bytes).prefix(8)
-        return Base64URL.encode(bytes)
-    }
-
-    /// The family a sealed refresh token names, if this server sealed it.
-    func sealedFamily(of token: String) -> Int? {
-        guard let bytes = Base64URL.decode(token), bytes.count == 28 else { return nil }
-        let expected = refreshSeal.signature(for: Array(bytes[..<20])).prefix(8)
-        let matches = Array(expected).withUnsafeBytes { a in bytes[20...].withUnsafeBytes { b in constantTimeEquals(a, b) } }
-        let family = bytes[16..<20].reduce(0) { $0 << 8 | Int($1) }
-        return matches && family < families.count ? family : nil
-    }
-
     private func issueRefreshToken(family index: Int, now: VirtualTime, policy: Policy) -> (String, VirtualTime) {
-        let token = sealedRefreshToken(family: index)
         let family = families[index]
+        let generation = family.generation + 1
+        let token = sealedRefreshToken(family: index, generation: generation)
         let expiresAt = policy.refreshIdle.map { min(now + $0, family.absoluteExpiry) } ?? family.absoluteExpiry
-        let slot = store.insert(RefreshRecord(hash: TokenHash(of: token), expiresAt: expiresAt,
-                                              family: Int32(index), generation: family.generation + 1))
-        families[index].generation += 1
-        if family.currentRecord >= 0 { store[family.currentRecord].newer = Int32(slot) }
-        if family.oldestRecord < 0 { families[index].oldestRecord = slot }
-        families[index].currentRecord = slot
+        families[index].generation = generation
+        families[index].currentHash = TokenHash(of: token)
+        families[index].currentExpiresAt = expiresAt
         return (token, expiresAt)
     }
 
@@ -345,8 +314,8 @@ public final class AuthServer {
     /// access token denylists its `jti`. Unknown tokens are not an error (§2.2).
     @discardableResult
     func revoke(token: String, now: VirtualTime, policy: Policy, reason: String) -> (family: Int?, denylisted: String?) {
-        if let index = store.slot(of: TokenHash(of: token)) {
-            let family = Int(store[index].family)
+        // Any token of a family, current or rotated, revokes the grant (RFC 7009 §2.1).
+        if let family = unseal(token)?.family {
             let alreadyRevoked = families[family].revoked != nil
             revokeFamily(family, at: now, reason: reason)
             return (alreadyRevoked ? nil : family, nil)
@@ -371,8 +340,8 @@ public final class AuthServer {
 
     /// RFC 7662 §2.2: `active` plus the token's claims, or why it is inactive.
     func introspect(token: String, now: VirtualTime, policy: Policy) -> (active: Bool, claims: AccessTokenClaims?, reason: String) {
-        if let index = store.slot(of: TokenHash(of: token)) {
-            let state = refreshState(record: store[index], now: now)
+        if unseal(token) != nil {
+            let state = refreshState(of: token, now: now)
             return (state == .valid, nil, "refresh token, \(state.rawValue)")
         }
         switch validator.validate(token, now: now, epoch: World.epoch) {
@@ -390,32 +359,30 @@ public final class AuthServer {
     // MARK: For the world's narrator
 
     func refreshState(of token: String, now: VirtualTime) -> RefreshTokenState {
-        guard let index = store.slot(of: TokenHash(of: token)) else { return .unknown }
-        return refreshState(record: store[index], now: now)
+        guard let sealed = unseal(token) else { return .unknown }
+        let family = families[sealed.family]
+        if family.revoked != nil { return .revoked }
+        if sealed.generation < family.generation { return .rotated }
+        guard sealed.generation == family.generation, TokenHash(of: token) == family.currentHash else { return .unknown }
+        return now >= family.currentExpiresAt ? .expired : .valid
     }
 
-    private func refreshState(record: RefreshRecord, now: VirtualTime) -> RefreshTokenState {
-        if families[Int(record.family)].revoked != nil { return .revoked }
-        if record.rotatedAt != nil { return .rotated }
-        if now >= record.expiresAt { return .expired }
-        return .valid
-    }
-
-    /// What the store knows of a refresh token, for the report's "usable until".
+    /// What the server knows of a refresh token, for the report's "usable
+    /// until": nil for a token it did not issue, and for one rotated longer
+    /// ago than it remembers (the narrator's ledger knows when).
     func refreshFacts(of token: String) -> (family: Int, expiresAt: VirtualTime, rotatedAt: VirtualTime?, absoluteExpiry: VirtualTime)? {
-        guard let index = store.slot(of: TokenHash(of: token)) else { return nil }
-        let record = store[index]
-        let family = Int(record.family)
-        return (family, record.expiresAt, record.rotatedAt, families[family].absoluteExpiry)
+        guard let sealed = unseal(token) else { return nil }
+        let family = families[sealed.family]
+        if sealed.generation == family.generation {
+            return (sealed.family, family.currentExpiresAt, nil, family.absoluteExpiry)
+        }
+        guard let rotation = family.rotations[sealed.generation] else { return nil }
+        return (sealed.family, rotation.expiresAt, rotation.rotatedAt, family.absoluteExpiry)
     }
 
     func familyIsRevoked(_ index: Int) -> Bool { families[index].revoked != nil }
 
     func familyRevocationTime(_ index: Int) -> VirtualTime? { families[index].revoked?.at }
-
-    func rotationTime(of token: String) -> VirtualTime? {
-        store.slot(of: TokenHash(of: token)).flatMap { store[$0].rotatedAt }
-    }
 
     /// Drops denylist entries whose tokens have expired anyway: the list only
     /// ever needs to cover tokens that would otherwise still be accepted.

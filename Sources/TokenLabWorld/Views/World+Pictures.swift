@@ -40,7 +40,7 @@ extension World {
     private func deathTime(of entry: TokenLedger.Entry, state: String) -> Int64 {
         switch state {
         case "expired": return expiry(of: entry).milliseconds
-        case "rotated": return auth.rotationTime(of: entry.value)?.milliseconds ?? now.milliseconds
+        case "rotated": return refreshFacts(of: entry.value)?.rotatedAt?.milliseconds ?? now.milliseconds
         // A forgery has no family (-1): it can be "revoked" only by the denylist.
         case "revoked": return (entry.family >= 0 ? auth.familyRevocationTime(entry.family) : nil)?.milliseconds ?? now.milliseconds
         default: return now.milliseconds

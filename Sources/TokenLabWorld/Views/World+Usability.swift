@@ -54,11 +54,7 @@ extension World {
     }
 
     private func refreshUsability(_ token: String) -> Usability {
-        guard let facts = auth.refreshFacts(of: token) else {
-            // The store forgets records once they have expired on their own.
-            if let entry = ledger.entry(value: token) {
-                return Usability(until: entry.expiresAt, hasEnded: true, what: "expiry", rule: "RFC 6749 §5.2")
-            }
+        guard let facts = refreshFacts(of: token) else {
             return Usability(until: nil, hasEnded: true, what: "not a refresh token this auth server issued", rule: "RFC 6749 §5.2")
         }
         // Whichever ended it first: rotation (after any grace), revocation, expiry.

@@ -18,8 +18,17 @@ extension World {
     /// token kept across refreshes (no rotation) has an idle deadline that
     /// slides with each use, while the ledger remembers the first one.
     func expiry(of entry: TokenLedger.Entry) -> VirtualTime {
-        guard entry.kind == .refresh, let facts = auth.refreshFacts(of: entry.value) else { return entry.expiresAt }
+        guard entry.kind == .refresh, let facts = refreshFacts(of: entry.value) else { return entry.expiresAt }
         return facts.expiresAt
+    }
+
+    /// What the auth server knows of a refresh token; for one rotated longer
+    /// ago than it remembers, the ledger's record of when it was replaced.
+    func refreshFacts(of token: String) -> (family: Int, expiresAt: VirtualTime, rotatedAt: VirtualTime?, absoluteExpiry: VirtualTime)? {
+        if let facts = auth.refreshFacts(of: token) { return facts }
+        guard auth.refreshState(of: token, now: now) != .unknown, let family = auth.sealedFamily(of: token),
+              let entry = ledger.entry(value: token) else { return nil }
+        return (family, entry.expiresAt, ledger.replacementTime(of: token), auth.families[family].absoluteExpiry)
     }
 
     /// Whose token it is: the user of its family at the auth server (the
@@ -37,9 +46,7 @@ extension World {
         switch entry.kind {
         case .code: return codeState(entry)
         case .refresh:
-            let state = auth.refreshState(of: entry.value, now: now)
-            // Pruned records are ones that expired on their own.
-            return state == .unknown ? "expired" : state.rawValue
+            return auth.refreshState(of: entry.value, now: now).rawValue
         case .access, .forged:
             switch verdictNow(on: entry.value) {
             case .refused(let response):
