@@ -73,8 +73,8 @@ struct TokenLedger {
     /// When a refresh token was replaced: the issue time of the next refresh
     /// token of its family, if the ledger holds one.
     func replacementTime(of value: String) -> VirtualTime? {
-        guard let index = byValue[value], entries[index].kind == .refresh, entries[index].family >= 0 else { return nil }
-        let family = entries[index].family
-        return entries[(index + 1)...].first { $0.kind == .refresh && $0.family == family }?.issuedAt
+        guard let position = index(of: value), entries[position].kind == .refresh, entries[position].family >= 0 else { return nil }
+        let family = entries[position].family
+        return entries[(position + 1)...].first { $0.kind == .refresh && $0.family == family }?.issuedAt
     }
 }
