@@ -72,18 +72,22 @@ public struct AccessTokenMinter: Sendable {
         }
         json.append(UInt8(ascii: "}"))
 
-        var token = [UInt8]()
-        token.reserveCapacity(headerSegment.count + json.count * 4 / 3 + 48)
-        token.append(contentsOf: headerSegment)
-        token.append(UInt8(ascii: "."))
-        Base64URL.encode(json, into: &token)
-        let signingInputLength = token.count
-        var signature = [UInt8]()
-        signature.reserveCapacity(43)
-        token.withUnsafeBytes { key.appendSignature(for: UnsafeRawBufferPointer(rebasing: $0[0..<signingInputLength]), to: &signature) }
-        token.append(UInt8(ascii: "."))
-        token.append(contentsOf: signature)
-        return String(decoding: token, as: UTF8.self)
+        // Header, payload and signature written straight into the string's own storage.
+        let signingInputLength = headerSegment.count + 1 + Base64URL.encodedCount(of: json.count)
+        return String(unsafeUninitializedCapacity: signingInputLength + 1 + 43) { buffer in
+            let base = buffer.baseAddress!
+            var o = headerSegment.withUnsafeBufferPointer { header in
+                base.update(from: header.baseAddress!, count: header.count)
+                return header.count
+            }
+            base[o] = UInt8(ascii: ".")
+            o += 1
+            o += json.withUnsafeBytes { Base64URL.encode($0, to: base + o) }
+            base[o] = UInt8(ascii: ".")
+            o += 1
+            o += key.writeSignature(for: UnsafeRawBufferPointer(start: base, count: signingInputLength), to: base + o)
+            return o
+        }
     }
 
     private func key(_ name: StaticString, _ out: inout [UInt8], first: Bool) {

@@ -14,23 +14,12 @@ public enum Base64URL {
         }
     }
 
-    @inline(__always)
-    static func character(_ value: UInt32) -> UInt8 {
-        let v = UInt8(truncatingIfNeeded: value & 0x3F)
-        switch v {
-        case 0..<26: return v &+ 65
-        case 26..<52: return v &+ 71
-        case 52..<62: return v &- 4
-        case 62: return UInt8(ascii: "-")
-        default: return UInt8(ascii: "_")
-        }
-    }
-
     public static func encode<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
-        var out = [UInt8]()
-        out.reserveCapacity((bytes.count * 4 + 2) / 3)
-        encode(bytes, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        func text(_ raw: UnsafeRawBufferPointer) -> String {
+            guard raw.count > 0 else { return "" }
+            return String(unsafeUninitializedCapacity: encodedCount(of: raw.count)) { encode(raw, to: $0.baseAddress!) }
+        }
+        return bytes.withContiguousStorageIfAvailable { text(UnsafeRawBufferPointer($0)) } ?? Array(bytes).withUnsafeBytes(text)
     }
 
     public static func encode<Bytes: Collection>(_ bytes: Bytes, into out: inout [UInt8]) where Bytes.Element == UInt8 {
@@ -40,32 +29,51 @@ public enum Base64URL {
         Array(bytes).withUnsafeBytes { encode($0, into: &out) }
     }
 
+    /// The number of characters `count` bytes encode to, without padding.
+    @inline(__always)
+    public static func encodedCount(of count: Int) -> Int { count / 3 * 4 + (count % 3 == 0 ? 0 : count % 3 + 1) }
+
     /// Three bytes to four characters at a time; the tail without padding.
     public static func encode(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let start = out.count
+        let produced = encodedCount(of: bytes.count)
+        out.append(contentsOf: repeatElement(0, count: produced))
+        out.withUnsafeMutableBufferPointer { buffer in _ = encode(bytes, to: buffer.baseAddress! + start) }
+    }
+
+    /// Writes the encoding of `bytes` at `out` (room for `encodedCount(of:)`
+    /// characters) and returns how many it wrote: the hot path of minting.
+    @discardableResult
+    public static func encode(_ bytes: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let alphabet: StaticString = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        let table = alphabet.utf8Start
         let n = bytes.count
-        out.reserveCapacity(out.count + (n * 4 + 2) / 3)
-        var i = 0
+        var i = 0, o = 0
         while i + 3 <= n {
             let word = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(character(word >> 18))
-            out.append(character(word >> 12))
-            out.append(character(word >> 6))
-            out.append(character(word))
+            out[o] = table[Int(word >> 18)]
+            out[o + 1] = table[Int((word >> 12) & 0x3F)]
+            out[o + 2] = table[Int((word >> 6) & 0x3F)]
+            out[o + 3] = table[Int(word & 0x3F)]
             i += 3
+            o += 4
         }
         switch n - i {
         case 1:
             let word = UInt32(bytes[i]) << 16
-            out.append(character(word >> 18))
-            out.append(character(word >> 12))
+            out[o] = table[Int(word >> 18)]
+            out[o + 1] = table[Int((word >> 12) & 0x3F)]
+            o += 2
         case 2:
             let word = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
-            out.append(character(word >> 18))
-            out.append(character(word >> 12))
-            out.append(character(word >> 6))
+            out[o] = table[Int(word >> 18)]
+            out[o + 1] = table[Int((word >> 12) & 0x3F)]
+            out[o + 2] = table[Int((word >> 6) & 0x3F)]
+            o += 3
         default:
             break
         }
+        return o
     }
 
     public static func decode(_ text: String) -> [UInt8]? {

@@ -28,8 +28,8 @@ struct HeaderFacts {
         var facts = HeaderFacts()
         var sawAlg = false
         var sawCrit = false
-        let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
-            switch key.shortKeyCode {
+        let result = FlatJSONScanner.forEachMember(in: bytes) { _, code, value in
+            switch code {
             case MemberName.alg: if case .string(let text) = value { facts.alg = text.string; sawAlg = true }
             case MemberName.typ: if case .string(let text) = value { facts.typ = text.string }
             case MemberName.kid: if case .string(let text) = value { facts.kid = text.string }
@@ -94,8 +94,7 @@ struct ClaimFacts {
         var facts = ClaimFacts()
         var present: UInt8 = 0
         var needsFullParser = false
-        let result = FlatJSONScanner.forEachMember(in: bytes) { key, value in
-            let code = key.shortKeyCode
+        let result = FlatJSONScanner.forEachMember(in: bytes) { key, code, value in
             switch value {
             case .integer(let n):
                 switch code {

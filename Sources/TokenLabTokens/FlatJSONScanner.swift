@@ -22,10 +22,12 @@ struct FlatJSONScanner {
     /// More members than this go to the full parser (a token has about ten).
     private static let maxMembers = 16
 
-    /// Calls `body` with each member's raw key bytes and value.
+    /// Calls `body` with each member's raw key bytes, the key packed
+    /// little-endian if it has at most eight bytes (0 if longer: compare
+    /// those byte by byte), and its value.
     static func forEachMember(
         in bytes: UnsafeBufferPointer<UInt8>,
-        _ body: (UnsafeBufferPointer<UInt8>, Value) -> Void
+        _ body: (UnsafeBufferPointer<UInt8>, UInt64, Value) -> Void
     ) -> Result {
         var i = 0
         let n = bytes.count
@@ -61,8 +63,26 @@ struct FlatJSONScanner {
                            UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
             = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var filter: UInt64 = 0
-        @inline(__always) func mayRepeat(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
-            let fingerprint = key.count <= 8 ? key.shortKeyCode : key.prefixCode ^ UInt64(truncatingIfNeeded: key.count)
+        // A member name, packed little-endian while it is read (plain names hold no NUL).
+        @inline(__always) func plainKey() -> (UnsafeBufferPointer<UInt8>, UInt64)? {
+            guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
+            let start = i + 1
+            var j = start
+            var code: UInt64 = 0
+            while j < n {
+                let byte = bytes[j]
+                if byte == UInt8(ascii: "\"") {
+                    i = j + 1
+                    return (UnsafeBufferPointer(rebasing: bytes[start..<j]), j - start <= 8 ? code : 0)
+                }
+                if byte &- 0x20 >= 0x60 || byte == UInt8(ascii: "\\") { return nil }
+                if j - start < 8 { code |= UInt64(byte) << (8 * UInt64(j - start)) }
+                j += 1
+            }
+            return nil
+        }
+        @inline(__always) func mayRepeat(_ key: UnsafeBufferPointer<UInt8>, code: UInt64) -> Bool {
+            let fingerprint = key.count <= 8 ? code : key.prefixCode ^ UInt64(truncatingIfNeeded: key.count)
             let bit: UInt64 = 1 << ((fingerprint &* 0x9E37_79B9_7F4A_7C15) >> 58)
             let mayBeSeen = filter & bit != 0
             filter |= bit
@@ -83,8 +103,8 @@ struct FlatJSONScanner {
         if i < n, bytes[i] == UInt8(ascii: "}") { i += 1; skipSpace(); return i == n ? .done : .needsFullParser }
         while true {
             skipSpace()
-            guard names < maxMembers, let key = plainString() else { return .needsFullParser }
-            guard !mayRepeat(key) else { return .needsFullParser }
+            guard names < maxMembers, let (key, code) = plainKey() else { return .needsFullParser }
+            guard !mayRepeat(key, code: code) else { return .needsFullParser }
             skipSpace()
             guard i < n, bytes[i] == UInt8(ascii: ":") else { return .needsFullParser }
             i += 1
@@ -93,7 +113,7 @@ struct FlatJSONScanner {
             switch bytes[i] {
             case UInt8(ascii: "\""):
                 guard let value = plainString() else { return .needsFullParser }
-                body(key, .string(value))
+                body(key, code, .string(value))
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
                 var negative = false
                 if bytes[i] == UInt8(ascii: "-") { negative = true; i += 1 }
@@ -109,7 +129,7 @@ struct FlatJSONScanner {
                 // No digits, or a leading zero (RFC 8259 §6): the full parser says why.
                 guard digits > 0, digits == 1 || bytes[digitsStart] != UInt8(ascii: "0") else { return .needsFullParser }
                 if i < n, bytes[i] == UInt8(ascii: ".") || bytes[i] | 0x20 == UInt8(ascii: "e") { return .needsFullParser }
-                body(key, .integer(negative ? -value : value))
+                body(key, code, .integer(negative ? -value : value))
             case UInt8(ascii: "["):
                 let start = i + 1
                 i += 1
@@ -123,7 +143,7 @@ struct FlatJSONScanner {
                     guard i < n, bytes[i] == UInt8(ascii: "]") else { return .needsFullParser }
                     break
                 }
-                body(key, .stringArray(UnsafeBufferPointer(rebasing: bytes[start..<i])))
+                body(key, code, .stringArray(UnsafeBufferPointer(rebasing: bytes[start..<i])))
                 i += 1
             default:
                 return .needsFullParser
@@ -154,15 +174,6 @@ extension UnsafeBufferPointer where Element == UInt8 {
     var prefixCode: UInt64 {
         guard count >= 8, let base = baseAddress else { return 0 }
         return UnsafeRawPointer(base).loadUnaligned(as: UInt64.self).littleEndian
-    }
-
-    /// Up to eight bytes packed little-endian, for switching on short member
-    /// names; 0 for longer ones (compare those byte by byte).
-    var shortKeyCode: UInt64 {
-        guard count <= 8, let base = baseAddress else { return 0 }
-        var code: UInt64 = 0
-        for i in 0..<count { code |= UInt64(base[i]) << (8 * UInt64(i)) }
-        return code
     }
 }
 

@@ -36,6 +36,11 @@ public struct HS256Key: Sendable {
         input.withUnsafeBytes { signature(for: $0) }
     }
 
+    /// Writes the base64url HMAC of `input` (43 characters) at `out`; returns 43.
+    public func writeSignature(for input: UnsafeRawBufferPointer, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        withMAC(of: input) { Base64URL.encode($0, to: out) }
+    }
+
     /// Appends the base64url HMAC of `input` to `out`.
     public func appendSignature(for input: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         withMAC(of: input) { Base64URL.encode($0, into: &out) }

@@ -46,3 +46,22 @@ public struct Workload: Sendable {
         return world
     }
 }
+
+extension Workload {
+    /// The floor under every call: the API's HMAC-SHA256 of one real access
+    /// token's signing input. Runs it `count` times and returns a byte of
+    /// the last MAC (so the work cannot be skipped); the bench times it.
+    public static func macsOfOneAccessToken(_ count: Int) -> (signingInputBytes: Int, lastByte: UInt8) {
+        let workload = Workload(clients: 1, duration: .minutes(1), seed: 1)
+        let world = workload.makeWorld()
+        world.advance(by: workload.loginWindow)  // logged in by then
+        guard let token = world.clients.first?.access, let lastDot = token.utf8.lastIndex(of: UInt8(ascii: ".")) else { return (0, 0) }
+        let input = Array(token.utf8[..<lastDot])
+        let key = world.auth.keys[0]
+        var last: UInt8 = 0
+        input.withUnsafeBytes { bytes in
+            for _ in 0..<count { last = key.signature(for: bytes)[0] }
+        }
+        return (input.count, last)
+    }
+}

@@ -59,6 +59,15 @@ struct BenchWorld: ParsableCommand {
         print("events/s      \(rate(counters.eventsRun))")
         print("memory setup  \(memoryAfterSetup.map { String(format: "%.1f MiB", $0) } ?? "unknown")  (resident after building the world)")
         print("peak memory   \(BenchWorld.memoryMiB(field: "VmHWM:").map { String(format: "%.1f MiB", $0) } ?? "unknown")")
+        // Measured after the run, so that its memory is not in the peak above.
+        let macs = 200_000
+        let macStart = ContinuousClock.now
+        let (inputBytes, _) = Workload.macsOfOneAccessToken(macs)
+        let macTime = ContinuousClock.now - macStart
+        let nanoseconds = (Double(macTime.components.seconds) * 1e9 + Double(macTime.components.attoseconds) / 1e9) / Double(macs)
+        // The API's HMAC alone caps one thread at this many validated calls a second.
+        print(String(format: "HMAC floor    %.0f ns/token (%d bytes signed): at most %.2f M calls/s a thread",
+                     nanoseconds, inputBytes, 1e3 / nanoseconds))
     }
 }
 
