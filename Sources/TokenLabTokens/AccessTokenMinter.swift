@@ -108,8 +108,9 @@ public struct AccessTokenMinter: Sendable {
     }
 }
 
-/// Appends `value` as a JSON string, escaped exactly as `JSONValue.text` does.
-func appendJSONString(_ value: String, to out: inout [UInt8]) {
+/// Appends `value` as a JSON string, escaped exactly as `JSONValue.text` does
+/// (the minter's claims, and every string of a trace record).
+public func appendJSONString(_ value: String, to out: inout [UInt8]) {
     if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
         out.append(UInt8(ascii: "\""))
         out.append(contentsOf: value.utf8)

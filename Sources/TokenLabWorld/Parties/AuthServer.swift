@@ -340,8 +340,8 @@ public final class AuthServer {
 
     /// RFC 7662 §2.2: `active` plus the token's claims, or why it is inactive.
     func introspect(token: String, now: VirtualTime, policy: Policy) -> (active: Bool, claims: AccessTokenClaims?, reason: String) {
-        if unseal(token) != nil {
-            let state = refreshState(of: token, now: now)
+        if let sealed = unseal(token) {
+            let state = refreshState(of: sealed, token: token, now: now)
             return (state == .valid, nil, "refresh token, \(state.rawValue)")
         }
         switch validator.validate(token, now: now, epoch: World.epoch) {
@@ -359,7 +359,11 @@ public final class AuthServer {
     // MARK: For the world's narrator
 
     func refreshState(of token: String, now: VirtualTime) -> RefreshTokenState {
-        guard let sealed = unseal(token) else { return .unknown }
+        unseal(token).map { refreshState(of: $0, token: token, now: now) } ?? .unknown
+    }
+
+    /// The state of a token already unsealed (`token` is its text, for the hash).
+    func refreshState(of sealed: SealedRefresh, token: String, now: VirtualTime) -> RefreshTokenState {
         let family = families[sealed.family]
         if family.revoked != nil { return .revoked }
         if sealed.generation < family.generation { return .rotated }

@@ -1,4 +1,5 @@
 import TokenLabCore
+import TokenLabTokens
 
 /// Trace records written straight into bytes: the same bytes `JSONValue`
 /// writes (TraceEventLineTests holds them equal), without a String or a
@@ -39,34 +40,7 @@ struct TraceBytes {
     }
 
     /// `"text"`, quoted and escaped exactly as `JSONValue.writeString` does.
-    mutating func appendQuoted(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            // Most strings need no escape: copied whole.
-            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            for byte in utf8 {
-                switch byte {
-                case UInt8(ascii: "\""): append(#"\""#)
-                case UInt8(ascii: "\\"): append(#"\\"#)
-                case 0x0A: append(#"\n"#)
-                case 0x0D: append(#"\r"#)
-                case 0x09: append(#"\t"#)
-                case ..<0x20:
-                    // `\u001f`: lower-case hex, four digits.
-                    append(#"\u00"#)
-                    bytes.append(UInt8(ascii: byte >> 4 == 0 ? "0" : "1"))
-                    let low = byte & 15
-                    bytes.append(low < 10 ? UInt8(ascii: "0") + low : UInt8(ascii: "a") + low - 10)
-                default: bytes.append(byte)
-                }
-            }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
+    mutating func appendQuoted(_ text: String) { appendJSONString(text, to: &bytes) }
 
     /// `"00:05:00.020"` (or `"2d 03:00:00.000"`): `clockText`, quoted.
     mutating func appendQuotedClock(_ time: VirtualTime) {

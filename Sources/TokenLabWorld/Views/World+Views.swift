@@ -26,9 +26,9 @@ extension World {
     /// ago than it remembers, the ledger's record of when it was replaced.
     func refreshFacts(of token: String) -> (family: Int, expiresAt: VirtualTime, rotatedAt: VirtualTime?, absoluteExpiry: VirtualTime)? {
         if let facts = auth.refreshFacts(of: token) { return facts }
-        guard auth.refreshState(of: token, now: now) != .unknown, let family = auth.sealedFamily(of: token),
+        guard let sealed = auth.unseal(token), auth.refreshState(of: sealed, token: token, now: now) != .unknown,
               let entry = ledger.entry(value: token) else { return nil }
-        return (family, entry.expiresAt, ledger.replacementTime(of: token), auth.families[family].absoluteExpiry)
+        return (sealed.family, entry.expiresAt, ledger.replacementTime(of: token), auth.families[sealed.family].absoluteExpiry)
     }
 
     /// Whose token it is: the user of its family at the auth server (the
