@@ -111,11 +111,14 @@ public struct AccessTokenMinter: Sendable {
 /// Appends `value` as a JSON string, escaped exactly as `JSONValue.text` does
 /// (the minter's claims, and every string of a trace record).
 public func appendJSONString(_ value: String, to out: inout [UInt8]) {
-    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+    var value = value
+    // Most strings need no escape: their bytes are copied whole.
+    let isPlain = value.withUTF8 { utf8 in
+        guard !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return false }
         out.append(UInt8(ascii: "\""))
-        out.append(contentsOf: value.utf8)
+        out.append(contentsOf: utf8)
         out.append(UInt8(ascii: "\""))
-    } else {
-        out.append(contentsOf: JSONValue.quoted(value).utf8)
+        return true
     }
+    if !isPlain { out.append(contentsOf: JSONValue.quoted(value).utf8) }
 }
