@@ -108,4 +108,63 @@ import TokenLabTokens
         guard case .array(let afterLogin) = wallets[4] else { Issue.record("step 4 (login alice) changed the wallets"); return }
         #expect(afterLogin.map { $0["party"]?.stringValue } == ["alice"], "after her login alice holds her tokens: \(afterLogin)")
     }
+
+    /// A refresh token kept across refreshes (no rotation) under an idle
+    /// limit lives until an hour after its latest use, as the auth server
+    /// enforces. The page must draw that deadline at each step, not the
+    /// one the token was minted with.
+    @Test func aKeptRefreshTokensBarFollowsItsSlidingIdleDeadline() throws {
+        let script = """
+            set refresh.rotation off
+            set refresh.idle 1h
+            login alice
+            advance 30m
+            refresh alice
+            advance 45m
+            refresh alice
+            tokens
+            """
+        let view = try TraceViewTests.view(ofScript: script + "\n")
+        let page = view.render(as: .html).joined(separator: "\n")
+        #expect(page == view.render(as: .html).joined(separator: "\n"), "the same trace gives the same page, byte for byte")
+        let json = try JSONValue.parse(try Self.code(of: page).data)
+        guard case .array(let tokens)? = json["tokens"], case .array(let expiries)? = json["expiries"] else {
+            Issue.record("tokens and expiries are arrays")
+            return
+        }
+        /// What the page reads: the latest array at or before the step, and
+        /// for a token minted since then, the expiry it was minted with.
+        func expiry(of id: String, atStep step: Int) -> Int64? {
+            guard let index = tokens.firstIndex(where: { $0["id"]?.stringValue == id }) else { return nil }
+            if case .array(let list)? = expiries[...step].last(where: { $0 != .null }), index < list.count { return list[index].intValue }
+            return tokens[index]["expires"]?.intValue
+        }
+        // Steps: 0 start, 1-2 set, 3 login, 4 advance, 5 refresh, 6 advance, 7 refresh, 8 tokens.
+        #expect(expiries.count == 9)
+        let minted = try #require(tokens.first { $0["id"]?.stringValue == "rt1" }?["expires"]?.intValue)
+        #expect(minted == 3_600_060, "rt1 was minted at 00:00:00.060 to expire an hour later")
+        #expect(expiry(of: "rt1", atStep: 4) == minted, "before any refresh the bar ends where rt1 was minted to end")
+        #expect(expiry(of: "rt1", atStep: 5) == 5_400_100, "used at 00:30:00.100: it lives until 01:30:00.100")
+        #expect(expiry(of: "rt1", atStep: 7) == 8_100_140, "used again at 01:15:00.140: it lives until 02:15:00.140, as `tokens` shows")
+        #expect(expiry(of: "rt1", atStep: 8) == 8_100_140, "tokens changes nothing: the page looks back")
+        #expect(expiries[...4].allSatisfy { $0 == .null } && expiries[6] == .null && expiries[8] == .null,
+                "only the steps that moved a deadline carry an array, so pages stay small: \(expiries)")
+        for access in ["at1", "at2", "at3"] {
+            let mintedAccess = tokens.first { $0["id"]?.stringValue == access }?["expires"]?.intValue
+            #expect(mintedAccess != nil && expiry(of: access, atStep: 8) == mintedAccess, "\(access) keeps the expiry in its exp claim")
+        }
+    }
+
+    /// With rotation each refresh mints a new token; the one it replaced
+    /// keeps the expiry it was minted with, so no step moves a deadline.
+    @Test func rotatedRefreshTokensKeepTheExpiryTheyWereMintedWith() throws {
+        let view = try TraceViewTests.view(ofScript: "set preset rotation\nset refresh.idle 1h\nlogin alice\nadvance 30m\nrefresh alice\nadvance 45m\nrefresh alice\n")
+        let json = try JSONValue.parse(try Self.code(of: view.render(as: .html).joined(separator: "\n")).data)
+        guard case .array(let tokens)? = json["tokens"], case .array(let expiries)? = json["expiries"] else {
+            Issue.record("tokens and expiries are arrays")
+            return
+        }
+        #expect(tokens.filter { $0["kind"]?.stringValue == "refresh" }.count == 3, "rt1, rt2, rt3")
+        #expect(expiries.count == 8 && expiries.allSatisfy { $0 == .null }, "\(expiries)")
+    }
 }

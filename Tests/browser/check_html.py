@@ -10,6 +10,8 @@ Then the left arrow goes back one step. Printed (print media, A4 width) the
 page must show every step at once and nothing wider than the paper. No network request may be made: the
 page's own resource timing and Chromium's network log must show none but the
 page itself. A trace whose narration holds `</script>` must show it as text.
+A refresh token kept across refreshes under an idle limit must show, at each
+step, the deadline its latest use set (the bar's tooltip), not its first one.
 
 usage: check_html.py TOKENLAB [TRACES_DIR] [--screenshots DIR]
 Exit status 0 when every page passes; 1 with each failure on stderr.
@@ -232,6 +234,57 @@ def hostile_trace(tokenlab, directory):
     return trace
 
 
+def kept_refresh_trace(tokenlab, directory):
+    """A refresh token kept across refreshes (no rotation) under an idle limit."""
+    script = os.path.join(directory, "kept-refresh.tl")
+    with open(script, "w", encoding="utf-8") as handle:
+        handle.write("# rt1 is kept across refreshes: each use moves its idle deadline an hour on.\n"
+                     "set refresh.rotation off\nset refresh.idle 1h\nlogin alice\n"
+                     "advance 30m\nrefresh alice\nadvance 45m\nrefresh alice\n")
+    trace = os.path.join(directory, "kept-refresh.jsonl")
+    subprocess.run([tokenlab, "run", script, "--trace", trace, "--quiet"], check=True)
+    return trace
+
+
+RT1_EXPIRY = """
+const row = Array.from(document.querySelectorAll('#tokens tr.token:not(.future)'))
+  .find(r => r.cells[0].textContent === 'rt1');
+const title = row ? row.querySelector('.track').getAttribute('title') : '';
+const match = /expires at (\\d+) ms/.exec(title);
+return {title: title, expires: match ? Number(match[1]) : null,
+        minted: JSON.parse(document.getElementById('trace-data').textContent).tokens.find(t => t.id === 'rt1').expires};
+"""
+
+
+def check_sliding_expiry(driver, page):
+    """Steps: 1 narration, 2-3 set, 4 login, 5 advance, 6 refresh, 7 advance,
+    8 refresh. Until the first refresh rt1's bar ends where it was minted to
+    end; each refresh moves it later; going back shows the earlier deadline."""
+    before = len(failures)
+    driver.get("file://" + os.path.abspath(page))
+    body = driver.find_element("tag name", "body")
+    seen = {}
+    for step in range(1, 9):
+        ActionChains(driver).send_keys_to_element(body, Keys.ARROW_RIGHT).perform()
+        seen[step] = driver.execute_script(RT1_EXPIRY)
+    minted = seen[8]["minted"]
+    if seen[5]["expires"] != minted:
+        fail(page, f"before any refresh rt1's tooltip should say it expires at {minted} ms: {seen[5]['title']!r}")
+    if not (seen[6]["expires"] or 0) > minted:
+        fail(page, f"after the first refresh rt1's deadline should have moved past {minted} ms: {seen[6]['title']!r}")
+    elif f"issued to expire at {minted} ms" not in seen[6]["title"]:
+        fail(page, f"the tooltip should say what rt1 was issued with: {seen[6]['title']!r}")
+    if not (seen[8]["expires"] or 0) > (seen[6]["expires"] or 0) or seen[7]["expires"] != seen[6]["expires"]:
+        fail(page, f"the second refresh should move rt1's deadline again: {[seen[s]['expires'] for s in (6, 7, 8)]}")
+    for _ in range(3):
+        ActionChains(driver).send_keys_to_element(body, Keys.ARROW_LEFT).perform()
+    back = driver.execute_script(RT1_EXPIRY)
+    if back["expires"] != minted:
+        fail(page, f"back at step 5 rt1's tooltip should say {minted} ms again: {back['title']!r}")
+    if len(failures) == before:
+        print(f"ok kept-refresh.html: rt1's deadline {minted} ms, then {seen[6]['expires']} ms, then {seen[8]['expires']} ms")
+
+
 def canary(driver, page, trace):
     """The check must be able to fail: a copy of a good page that loads one
     image from the network has to be caught."""
@@ -269,7 +322,7 @@ def main():
     tokenlab = arguments[0]
     traces_dir = arguments[1] if len(arguments) > 1 else os.path.join(os.path.dirname(__file__), "..", "..", "Traces")
     work = tempfile.mkdtemp(prefix="tokenlab-html-")
-    traces = sorted(glob.glob(os.path.join(traces_dir, "*.jsonl"))) + [hostile_trace(tokenlab, work)]
+    traces = sorted(glob.glob(os.path.join(traces_dir, "*.jsonl"))) + [hostile_trace(tokenlab, work), kept_refresh_trace(tokenlab, work)]
     driver = browser()
     checked = 0
     try:
@@ -287,6 +340,8 @@ def main():
             print(f"ok {os.path.basename(page)}: {steps} steps, printed on {pages} pages")
             if trace.endswith("stolen-refresh.jsonl"):
                 canary(driver, page, trace)
+            if trace.endswith("kept-refresh.jsonl"):
+                check_sliding_expiry(driver, page)
     finally:
         driver.quit()
         shutil.rmtree(work, ignore_errors=True)

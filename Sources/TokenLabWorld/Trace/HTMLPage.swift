@@ -274,15 +274,19 @@ tr.future { display: none; }
     var now = data.times[step];
     var end = Math.max(data.times[last], 1) * 1.05 + 1000;
     var states = at(data.states, step);
+    // Expiries as of this step: a kept refresh token's idle deadline moves with each use.
+    var expiries = at(data.expiries, step) || [];
     var rows = data.tokens.map(function (token, index) {
       if (index >= states.length) return '<tr class="future token"><td>' + esc(token.id) + "</td><td></td><td></td><td></td></tr>";
       var state = states[index];
       var ok = state.indexOf("valid") === 0;
+      var expires = index < expiries.length ? expiries[index] : token.expires;
       var left = 100 * token.issued / end;
-      var right = Math.min(100, 100 * token.expires / end);
-      var bar = '<span class="bar' + (ok ? "" : " refused") + (token.expires > end ? " past-edge" : "") + '" style="left:' + left.toFixed(2) + "%;width:" + Math.max(0.6, right - left).toFixed(2) + '%"></span>';
+      var right = Math.min(100, 100 * expires / end);
+      var bar = '<span class="bar' + (ok ? "" : " refused") + (expires > end ? " past-edge" : "") + '" style="left:' + left.toFixed(2) + "%;width:" + Math.max(0.6, right - left).toFixed(2) + '%"></span>';
       var marker = '<span class="now-line" style="left:' + (100 * now / end).toFixed(2) + '%"></span>';
-      return '<tr class="token"><td class="mono">' + esc(token.id) + "</td><td>" + esc(token.owner) + '</td><td><div class="track" title="' + esc(token.kind + ", issued at " + token.issued + " ms, expires at " + token.expires + " ms") + '">' + bar + marker +
+      return '<tr class="token"><td class="mono">' + esc(token.id) + "</td><td>" + esc(token.owner) + '</td><td><div class="track" title="' + esc(token.kind + ", issued at " + token.issued + " ms, expires at " + expires + " ms" +
+        (expires !== token.expires ? " (issued to expire at " + token.expires + " ms; each use moves its idle deadline)" : "")) + '">' + bar + marker +
         '</div></td><td class="' + (ok ? "state-ok" : "state-bad") + '">' + esc(state) + "</td></tr>";
     });
     document.querySelector("#tokens tbody").innerHTML = rows.join("") || '<tr><td colspan="4">no tokens yet</td></tr>';

@@ -79,6 +79,7 @@ struct HTMLPageData {
             JSONMember("steps", .array(steps)), JSONMember("diagram", .array(diagram)),
             JSONMember("times", .array(world.times.map { .int($0) })),
             JSONMember("tokens", .array(world.tokens)), JSONMember("states", .array(world.states)),
+            JSONMember("expiries", .array(world.expiries)),
             JSONMember("wallets", .array(world.wallets)), JSONMember("outcomes", .array(outcomes)),
             JSONMember("replay", world.difference.map(JSONValue.string) ?? .null),
         ])
@@ -91,15 +92,25 @@ struct HTMLPageData {
 struct WorldAtEachStep {
     /// Virtual time after each step (step 0: the start), in milliseconds.
     var times: [Int64] = []
-    /// Every token minted: id, kind, owner, issued and expiry times.
+    /// Every token minted: id, kind, owner, issued and expiry times (the
+    /// expiry it was minted with).
     var tokens: [JSONValue] = []
     /// For each step, each token's state then, or null when no state
     /// changed since the step before (the page looks back).
     var states: [JSONValue] = []
+    /// For each step, each token's expiry then as the auth server enforces
+    /// it (`World.expiry(of:)`): a refresh token kept across refreshes under
+    /// an idle limit has its deadline moved by every use. Null when no
+    /// token's expiry moved since the step before; the page looks back to
+    /// the latest array and takes a token it does not list (minted since)
+    /// at its mint-time `expires`.
+    var expiries: [JSONValue] = []
     /// For each step, each party that holds something, with `wallet`'s
     /// lines; null when the same as the step before.
     var wallets: [JSONValue] = []
     private var lastStates: JSONValue = .null, lastWallets: JSONValue = .null
+    /// Each token's expiry as the page reads it at the step before.
+    private var lastExpiries: [Int64] = []
     /// Set when this tokenlab does not reproduce the recorded events.
     var difference: String?
 
@@ -150,6 +161,11 @@ struct WorldAtEachStep {
                 JSONMember("issued", .int(entry.issuedAt.milliseconds)), JSONMember("expires", .int(entry.expiresAt.milliseconds)),
             ]))
         }
+        // What the page would read without a new array: the last one, and the mint-time expiry of tokens minted since.
+        let expected = lastExpiries + entries.dropFirst(lastExpiries.count).map(\.expiresAt.milliseconds)
+        let expiry = entries.map { world.expiry(of: $0).milliseconds }
+        expiries.append(expiry == expected ? .null : .array(expiry.map { .int($0) }))
+        lastExpiries = expiry
         let state = JSONValue.array(entries.map { .string(world.state(of: $0)) })
         states.append(state == lastStates ? .null : state)
         lastStates = state
@@ -163,10 +179,11 @@ struct WorldAtEachStep {
         lastWallets = wallet
     }
 
-    /// A step after which the world is as it was: the same time, states and wallets.
+    /// A step after which the world is as it was: the same time, states, expiries and wallets.
     private mutating func unchanged() {
         times.append(times.last ?? 0)
         states.append(.null)
+        expiries.append(.null)
         wallets.append(.null)
     }
 }
