@@ -70,4 +70,20 @@ extension Workload {
         }
         return (input.count, valid)
     }
+
+    /// The API's whole check of one real access token, as a call makes it
+    /// (split, header, `alg`, the HMAC, the claims): `count` times, returning
+    /// how many were accepted, mod 256. Against the HMAC floor, it shows what
+    /// validation adds to the MAC itself.
+    public static func validationsOfOneAccessToken(_ count: Int) -> UInt8 {
+        let workload = Workload(clients: 1, duration: .minutes(1), seed: 1)
+        let world = workload.makeWorld()
+        world.advance(by: workload.loginWindow)  // logged in by then
+        guard let token = world.clients.first?.access else { return 0 }
+        var accepted: UInt8 = 0
+        for _ in 0..<count {
+            if case .valid = world.api.validator.validate(token, now: world.now, epoch: World.epoch) { accepted &+= 1 }
+        }
+        return accepted
+    }
 }

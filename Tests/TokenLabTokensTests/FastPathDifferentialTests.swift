@@ -15,13 +15,16 @@ import TokenLabCore
         #""jti":"j1""#, #""client_id":"app""#, #""role":"user""#, #""scope":"orders:read""#, #""sid":"s1""#,
     ]
     static let names = ["iss", "sub", "aud", "exp", "nbf", "iat", "jti", "client_id", "sid", "role", "scope", "cnf", "crit",
-                        "alg", "typ", "kid", "x", "a\\u0062c", "éxp"]
+                        "alg", "typ", "kid", "x", "a\\u0062c", "éxp", "expexpex", "client_i", "client_id_and_more", "ro\\u006ce"]
     static let values = [
         "0", "-0", "01", "-01", "1767225900", "1767225900.5", "1.7672259e9", "1767226000", "1767225000", "999999999999999999",
         "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e400", "-1e400", "1.", "-", "1e+", "12345678901234567",
         #""""#, #""x""#, #""https://api""#, #""https://auth""#, #""al\"ice""#, #""caf\u00e9""#, "\"caf\u{e9}\"", #""HS256""#,
         #""at+jwt""#, #""k1""#, "[]", #"["https://api"]"#, #"["x","https://api"]"#, #"["x",]"#, #"["x" "y"]"#, "[1]", "{}",
         #"{"jkt":"t"}"#, "true", "null", "nul", #""unterminated"#,
+        // Long enough to be read eight bytes at a time.
+        #""https://auth.tokenlab.test/a/long/path""#, #""https://auth.tokenlab\u002etest""#, "\"https://auth.tokenl\u{e9}b\"",
+        "\"0123456789abcde\u{1}\"", #""0123456\"89abcdef""#, "\"01234567\u{7f}9abcdef\"", #""abcdefgh""#, #""abcdefg""#,
     ]
 
     /// A member list mutated a few times: values swapped, members dropped,
@@ -77,6 +80,46 @@ import TokenLabCore
         }
         // The generator must reach both sides of the line to prove anything.
         #expect(accepted > 1000 && refusedByFullParser > 1000, "accepted \(accepted), unreadable \(refusedByFullParser)")
+    }
+
+    /// The scanner reads strings and names eight bytes at a time: whatever
+    /// ends or spoils one (a quote, an escape, a control character, UTF-8,
+    /// DEL), at whatever offset within a word, both paths agree. An escape
+    /// that spells the issuer's own character must be read as that character.
+    @Test func aStopAnywhereInAWordIsReadAsTheFullParserReadsIt() {
+        let issuer = "https://auth.tokenlab.test"
+        let rules = ValidationRules(issuer: issuer, audience: "https://api", keys: [Self.key])
+        let fast = AccessTokenValidator(rules: rules)
+        let full = AccessTokenValidator(rules: rules)
+        full.usesFastPath = false
+        let header = Array(("{" + Self.headerMembers.joined(separator: ",") + "}").utf8)
+        func escaped(_ byte: UInt8) -> [UInt8] { Array("\\u00".utf8) + Array(String(byte, radix: 16).utf8) }
+        let spoilers: [(String, ([UInt8], Int) -> [UInt8])] = [
+            ("escape", { text, at in Array(text.prefix(at)) + escaped(text[at]) + Array(text.dropFirst(at + 1)) }),
+            ("escaped quote", { text, at in Array(text.prefix(at)) + [0x5C, 0x22] + Array(text.dropFirst(at)) }),
+            ("early quote", { text, at in Array(text.prefix(at)) + [0x22] + Array(text.dropFirst(at)) }),
+        ] + [0x01, 0x1F, 0x7F, 0xFF].map { byte in ("byte \(byte)", { text, at in Array(text.prefix(at)) + [byte] + Array(text.dropFirst(at)) }) }
+            + [("é", { text, at in Array(text.prefix(at)) + [0xC3, 0xA9] + Array(text.dropFirst(at)) })]
+        var accepted = 0, checked = 0
+        for (name, spoil) in spoilers {
+            for at in 0..<issuer.utf8.count {
+                let value = spoil(Array(issuer.utf8), at)
+                for member in ["iss", "role"] {
+                    var payload = Array(#"{"sub":"alice","aud":"https://api","exp":1767225900,"iat":1767225600,"jti":"j1","client_id":"app","#.utf8)
+                    payload += Array("\"\(member)\":\"".utf8) + value + Array(#"""#.utf8)
+                    if member != "iss" { payload += Array(#","iss":"https://auth.tokenlab.test""#.utf8) }
+                    payload += Array("}".utf8)
+                    let token = JWS.sign(headerBytes: header, payloadBytes: payload, key: Self.key)
+                    let now = VirtualTime(milliseconds: 0)
+                    let verdict = fast.validate(token, now: now, epoch: Self.epoch)
+                    #expect(verdict == full.validate(token, now: now, epoch: Self.epoch), "\(name) at \(at) in \(member)")
+                    if verdict.isValid { accepted += 1 }
+                    checked += 1
+                }
+            }
+        }
+        // Escapes, DEL and UTF-8 are valid JSON: some of these must pass, most must not.
+        #expect(accepted > 0 && accepted < checked, "accepted \(accepted) of \(checked)")
     }
 
     private func mutateHeader(_ random: inout RandomStream) -> [UInt8] {
