@@ -22,7 +22,7 @@ public enum RecordedTraces {
         Choice(attack: "sniff", preset: "insecure", why: "with TLS off, every token that crosses the link is hers"),
         Choice(attack: "logs", preset: "insecure", why: "a token in a URL lands in a log she can read"),
         Choice(attack: "code-theft", preset: "baseline", why: "PKCE: a stolen code is worthless without the verifier"),
-        Choice(attack: "code-replay", preset: "baseline", why: "a code presented twice is refused and the tokens issued from it revoked"),
+        Choice(attack: "code-replay", preset: "baseline", why: "a code presented twice is refused and the grant issued from it revoked"),
         Choice(attack: "expired-replay", preset: "baseline", why: "with no leeway, an access token a minute past exp is refused"),
         Choice(attack: "device", preset: "baseline", why: "an unlocked device gives her whatever the browser profile holds"),
         Choice(attack: "insider", preset: "baseline", why: "the auth server stores only hashes of refresh tokens: nothing to use"),

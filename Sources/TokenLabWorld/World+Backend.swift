@@ -253,7 +253,14 @@ extension World {
         record(.request, from: World.attacker, to: "auth", "POST /token authorization_code \(id), no client credentials",
                "\(error.status) \(error.code): \(error.description)", status: error.status, rule: error.rule, tokens: [id])
         attackBlocked(action, why: "the script got code \(id) but the code exchange needs the backend's client credentials (401 invalid_client)",
-                      rule: "browser-based-apps BCP §6.1.4.2, RFC 6749 §3.2.1")
+                      rule: backendMitigationRule + ", RFC 6749 §3.2.1")
+    }
+
+    /// Where the BCP lists the attacks a backend client mitigates: §6.1.4.2
+    /// for a BFF, §6.2.4.2 for a token-mediating backend ("Mitigated Attack
+    /// Scenarios" in each pattern's threat analysis).
+    var backendMitigationRule: String {
+        policy.architecture == .tokenMediating ? "browser-based-apps BCP §6.2.4.2" : "browser-based-apps BCP §6.1.4.2"
     }
 }
 

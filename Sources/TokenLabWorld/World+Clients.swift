@@ -32,7 +32,7 @@ extension World {
         case (.refresh, .backendDone) where exchange.byAttacker && exchange.purpose.isBareRefresh:
             if isRecording {
                 attackBlocked("ride \(client.user) refresh", why: "the backend refreshed its own tokens; its answer to the page holds none",
-                              rule: "browser-based-apps BCP §6.1.4.2")
+                              rule: backendMitigationRule)
             }
         case (.crossSiteRefresh, let response):
             crossSiteRefreshArrives(response, at: exchange.client)

@@ -34,8 +34,7 @@ extension World {
         guard isRecording else { return }
         let name = auth.users[account].name
         // The narrator's view of the same grants: the access tokens minted for them, not yet expired.
-        let families = auth.families.indices.filter { auth.families[$0].user == account }
-        let live = ledger.entries.filter { $0.kind == .access && families.contains($0.family) && $0.expiresAt > now }.map(\.id)
+        let live = auth.families.indices.filter { auth.families[$0].user == account }.flatMap(liveAccessTokens(of:))
         var notes: [String] = []
         notes.append(revoked.isEmpty ? "no live session of \(name): nothing to revoke"
                      : revoked.map { "fam\($0 + 1)" }.joined(separator: " ") + " revoked: " + who)
@@ -57,5 +56,19 @@ extension World {
         }
         let mode = policy.validation == .introspection ? "its family is live" : "local validation, no denylist"
         return "\(list) \(one ? "stays" : "stay") valid until \(one ? "it expires" : "they expire") (\(mode))"
+    }
+
+    /// The unexpired access tokens minted for `family`, by id, in minting
+    /// order: what ending its grant reaches, or leaves valid.
+    func liveAccessTokens(of family: Int) -> [String] {
+        ledger.entries.filter { $0.kind == .access && $0.family == family && $0.expiresAt > now }.map(\.id)
+    }
+
+    /// "; " and what ending `family`'s grant did to its unexpired access
+    /// tokens (`except` one the line speaks of already), or "" when none is left.
+    func accessFateAfterGrantEnds(_ family: Int, except: String? = nil) -> String {
+        let live = liveAccessTokens(of: family).filter { $0 != except }
+        guard !live.isEmpty else { return "" }
+        return "; " + accessTokenFate(live, denylisted: policy.denylist, familyRevoked: true)
     }
 }

@@ -141,8 +141,10 @@ extension World {
             counters.tokenRequests += 1
             response = respond(result, to: client, action: refreshAction(token, exchange: exchange, client: client), presented: token)
             if isRecording, let family = revokedFamily {
-                record(.security, from: "auth", "reuse of \(shortID(token)) detected", "family fam\(family + 1) revoked: every token in it is now refused",
-                       rule: "RFC 9700 §4.14.2", tokens: [shortID(token), "fam\(family + 1)"])
+                // RFC 9700 §4.14.2 revokes the refresh tokens; what becomes of access tokens depends on the API.
+                record(.security, from: "auth", "reuse of \(shortID(token)) detected",
+                       "family fam\(family + 1) revoked: its refresh tokens are refused" + accessFateAfterGrantEnds(family),
+                       rule: "RFC 9700 §4.14.2", tokens: [shortID(token), "fam\(family + 1)"] + liveAccessTokens(of: family))
             }
         case .logout(let refresh, let access):
             var notes: [String] = []
@@ -150,6 +152,11 @@ extension World {
                 if policy.revokeOnLogout {
                     let family = auth.revoke(token: refresh, now: now, policy: policy, reason: "logout").family
                     notes.append(family.map { "family fam\($0 + 1) revoked" } ?? "nothing to revoke")
+                    // With a denylist the grant's other access tokens go with it (RFC 7009 §2.1); the one presented is told below.
+                    if isRecording, let family, policy.denylist {
+                        let others = accessFateAfterGrantEnds(family, except: access.map(shortID))
+                        if !others.isEmpty { notes.append(String(others.dropFirst(2)) + " with its grant") }
+                    }
                 } else {
                     notes.append("\(shortID(refresh)) stays valid (logout.revoke off)")
                 }
@@ -183,7 +190,7 @@ extension World {
             let result = auth.revoke(token: token, now: now, policy: policy, reason: "revoked")
             response = .revoked
             if isRecording {
-                let note = result.family.map { "family fam\($0 + 1) revoked" }
+                let note = result.family.map { "family fam\($0 + 1) revoked" + accessFateAfterGrantEnds($0) }
                     ?? result.denylisted.map { "jti \($0) denylisted" }
                     ?? "nothing revoked (unknown, already revoked, or access token without denylist)"
                 record(.request, from: client.name, to: "auth", "POST /revoke \(shortID(token))", "200 " + note,

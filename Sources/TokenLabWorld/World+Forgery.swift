@@ -28,21 +28,59 @@ extension World {
             throw CommandError("unknown forgery '\(kind)'; valid: " + World.forgeries.map(\.name).joined(separator: ", "))
         }
         let base: TokenLedger.Entry
+        var fromScratch = false
         if let user = clients.firstIndex(where: { $0.user == reference }) {
             if clients[user].access == nil, heldByTheBackend(.access, victim: user) != nil {
-                // Not a defence against forgery: the API's checks (and a leaked key) are what they were.
-                return attackBlocked("forge \(kind) from \(reference)",
-                                     why: "nothing to copy: \(reference)'s page holds no access token (the backend keeps it); "
-                                         + "a token forged from scratch would meet the API's checks unchanged",
-                                     rule: "browser-based-apps BCP §6.1.4.2")
+                // Nothing to copy in the page. A forgery that needs no genuine
+                // signature is written from what is public; the others need a
+                // genuine token and get none (not a defence against forgery).
+                guard !World.forgeriesNeedingAGenuineToken.contains(kind) else {
+                    return attackBlocked("forge \(kind) from \(reference)",
+                                         why: "nothing to copy: \(reference)'s page holds no access token (the backend keeps it); "
+                                             + "a \(kind) forgery starts from a genuine token",
+                                         rule: backendMitigationRule)
+                }
+                base = scratchTemplate(for: user)
+                fromScratch = true
+            } else {
+                guard let held = clients[user].access, let entry = ledger.entry(value: held) else {
+                    throw CommandError("\(reference) holds no access token to forge from; login \(reference) first")
+                }
+                base = entry
             }
-            guard let held = clients[user].access, let entry = ledger.entry(value: held) else {
-                throw CommandError("\(reference) holds no access token to forge from; login \(reference) first")
-            }
-            base = entry
         } else {
             base = try ledgerEntry(reference)
         }
+        try forge(spec, kind, base: base, fromScratch: fromScratch, reference: reference)
+    }
+
+    /// Forgeries that keep or reuse a genuine signature: without a genuine
+    /// token to start from there is nothing to make them of.
+    static let forgeriesNeedingAGenuineToken: Set<String> = ["tamper", "audience", "idtoken"]
+
+    /// Claims written from what anyone can know (the issuer and the API's
+    /// audience are public, the user's name and the app's client id appear
+    /// in the login's URLs), as an unsigned JWS to start a forgery from.
+    /// Not in the ledger: only the forgery made from it is.
+    private func scratchTemplate(for user: Int) -> TokenLedger.Entry {
+        let name = clients[user].user
+        let seconds = now.unixSeconds(epoch: World.epoch)
+        let header: JSONValue = policy.signing == .RS256
+            ? .object(["alg": .string("RS256"), "typ": .string("at+jwt"), "kid": .string(RS256Key.lab.kid)])
+            : .object(["alg": .string("HS256"), "typ": .string("at+jwt"), "kid": .string(auth.keys[auth.keys.count - 1].kid)])
+        let claims = JSONValue.object([
+            JSONMember("iss", .string(AuthServer.issuer)), JSONMember("sub", .string(name)),
+            JSONMember("aud", .string(AuthServer.apiAudience)), JSONMember("exp", .int(seconds + policy.accessTTL.milliseconds / 1000)),
+            JSONMember("iat", .int(seconds)), JSONMember("client_id", .string(policy.hasBackend ? AuthServer.backendClientID : "browser-app")),
+            JSONMember("role", .string("user")), JSONMember("scope", .string("orders:read")),
+        ])
+        let value = JWS.assemble(headerBytes: Array(header.text.utf8), payloadBytes: Array(claims.text.utf8), signature: [])
+        return TokenLedger.Entry(id: "scratch", kind: .forged, owner: name, family: -1, issuedAt: now,
+                                 expiresAt: now + policy.accessTTL, value: value)
+    }
+
+    private func forge(_ spec: (name: String, summary: String, rule: String), _ kind: String, base: TokenLedger.Entry,
+                       fromScratch: Bool, reference: String) throws(CommandError) {
         guard base.kind != .refresh else { throw CommandError("\(reference) is an opaque refresh token: there is nothing to forge from; use an access token (at…)") }
         let decoded: DecodedJWS
         do { decoded = try DecodedJWS(base.value) } catch { throw CommandError("\(reference) is not a JWS: \(error)") }
@@ -53,7 +91,10 @@ extension World {
         let key = auth.keys[auth.keys.count - 1]
         // Each forgery is its own token: two forgeries never share bytes.
         set("jti", .string(freshForgeryID()))
-        var summary = spec.summary
+        // The table's summaries speak of TOKEN, as `help` does; the event names the token used.
+        var summary = fromScratch ? spec.summary.replacing("copied from TOKEN", with: "written for \(base.owner)")
+                                  : spec.summary.replacing("TOKEN", with: base.id)
+        if fromScratch { summary += "; \(base.owner)'s page holds no token: claims written from scratch (issuer, audience, client id are public)" }
         let token: String
         switch kind {
         case "tamper":
@@ -109,7 +150,7 @@ extension World {
         attackerTakes(token: token, kind: .forged, how: "forged (\(kind)) from \(base.id)", victim: base.owner, expiresAt: expiry)
         attackLog.acquire(id: id, kind: "forged access", token: token, origin: "forged (\(kind)) from \(base.id)",
                           victim: base.owner, at: now)
-        record(.security, from: World.attacker, "forge \(kind) from \(base.id)", "made \(id): \(summary)", rule: spec.rule, tokens: [base.id, id])
+        record(.security, from: World.attacker, "forge \(kind) from \(base.id)", "made \(id): \(summary)", rule: spec.rule, tokens: fromScratch ? [id] : [base.id, id])
     }
 
     /// The first keyleak: the auth server's current signing key, kid and

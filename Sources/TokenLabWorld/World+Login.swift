@@ -102,8 +102,9 @@ extension World {
         let response = respond(result, to: client, action: action, presented: nil)
         guard isRecording else { return response }
         if let family = revokedFamily {
-            record(.security, from: "auth", "\(code) presented twice", "family fam\(family + 1) issued from it revoked",
-                   rule: "RFC 6749 §4.1.2", tokens: [code, "fam\(family + 1)"])
+            // "SHOULD revoke (when possible) all tokens previously issued": access tokens only with a denylist.
+            record(.security, from: "auth", "\(code) presented twice", "family fam\(family + 1) issued from it revoked" + accessFateAfterGrantEnds(family),
+                   rule: "RFC 6749 §4.1.2", tokens: [code, "fam\(family + 1)"] + liveAccessTokens(of: family))
         }
         // Follow the attacker's stolen code and what it got her.
         if client.isAttacker, let material = attackLog.index(of: request.code) {

@@ -60,11 +60,23 @@ import TokenLabTokens
         let s = session()
         s.run("login alice", "steal code from alice via logs")
         #expect(s.outcomes(of: "as mallory redeem c1") == [
-            "POST /token authorization_code c1, no verifier  400 invalid_grant: code already used at 00:00:00.060; the tokens issued from it are revoked (fam1)",
-            "c1 presented twice  family fam1 issued from it revoked",
+            "POST /token authorization_code c1, no verifier  400 invalid_grant: code already used at 00:00:00.060; the grant issued from it (fam1) is revoked",
+            "c1 presented twice  family fam1 issued from it revoked; at1 stays valid until it expires (local validation, no denylist)",
         ])
         #expect(s.world.auth.familyIsRevoked(0))
+        // Revoking the grant cannot reach a token the API checks on its own.
+        #expect(s.outcomes(of: "call alice GET /orders").first?.contains("200") == true)
         #expect(s.outcomes(of: "refresh alice").first?.hasSuffix("family fam1 was revoked at 00:00:00.100 (code reuse)") == true)
+    }
+
+    /// RFC 6749 §4.1.2: "SHOULD revoke (when possible) all tokens previously
+    /// issued based on that authorization code". With a denylist it is possible.
+    @Test func withADenylistACodeUsedTwiceAlsoEndsTheAccessTokenIssuedFromIt() {
+        let s = session()
+        s.run("set denylist on", "login alice", "steal code from alice via logs")
+        #expect(s.outcomes(of: "as mallory redeem c1").last == "c1 presented twice  family fam1 issued from it revoked; at1 denylisted")
+        let call = s.outcomes(of: "call alice GET /orders").first ?? ""
+        #expect(call.contains("401") && call.contains("denylisted"), "\(call)")
     }
 
     @Test func thePasswordGrantStillWorksAndPolicyFlagsItDeprecated() {

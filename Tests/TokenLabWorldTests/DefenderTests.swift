@@ -4,6 +4,19 @@ import Testing
 /// The defender's actions (`admin revoke`, `password`): what ends mallory's
 /// material, and what becomes of access tokens when their family ends.
 @Suite struct DefenderTests {
+    /// RFC 7009 §2.1: revoking a refresh token, a server that can revoke
+    /// access tokens "SHOULD also invalidate all access tokens based on the
+    /// same authorization grant": logout takes at1 along, not only the at2
+    /// the app presented.
+    @Test func withADenylistLogoutEndsEveryAccessTokenOfTheGrant() {
+        let s = session()
+        s.run("set denylist on", "login alice", "steal access from alice via xss", "advance 1m", "refresh alice")
+        let logout = s.outcomes(of: "logout alice").first ?? ""
+        #expect(logout.contains("200 family fam1 revoked; at1 denylisted with its grant; at2 denylisted (jti "), "\(logout)")
+        let call = s.outcomes(of: "as mallory call GET /orders").first ?? ""
+        #expect(call.contains("401") && call.contains("denylisted"), "\(call)")
+    }
+
     @Test func adminRevokeEndsASilentLoginFamilyAndTheReportSaysSo() {
         let s = session(preset: "rotation")
         s.run("login alice", "steal all from alice via silent")

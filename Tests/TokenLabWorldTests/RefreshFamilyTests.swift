@@ -41,6 +41,24 @@ import TokenLabTokens
         #expect(s.world.auth.familyIsRevoked(0))
     }
 
+    /// Reuse detection revokes the refresh tokens (RFC 9700 §4.14.2). What it
+    /// does to the access tokens already out depends on the API: checked
+    /// locally they stay valid; with a denylist the grant takes them along
+    /// (RFC 7009 §2.1); under introspection they turn inactive.
+    @Test func reuseDetectionSaysWhatBecomesOfTheAccessTokensAlreadyOut() {
+        for (setting, fate, secondCall) in [
+            ("denylist off", "at1 at2 stay valid until they expire (local validation, no denylist)", "200"),
+            ("denylist on", "at1 at2 denylisted", "401"),
+        ] {
+            let s = session(preset: "rotation")
+            s.run("set \(setting)", "login alice", "steal refresh from alice via xss", "advance 1m", "refresh alice")
+            let reuse = s.outcomes(of: "as mallory refresh").first { $0.hasPrefix("reuse of") } ?? ""
+            #expect(reuse == "reuse of rt1 detected  family fam1 revoked: its refresh tokens are refused; " + fate, "\(setting): \(reuse)")
+            let call = s.outcomes(of: "call alice GET /orders").first ?? ""
+            #expect(call.contains(secondCall), "\(setting): \(call)")
+        }
+    }
+
     @Test func aRecentRotationIsNamedWithItsTime() {
         let s = session(preset: "bcp")
         s.run("login alice", "advance 5m", "refresh alice", "advance 5m", "refresh alice")

@@ -93,8 +93,8 @@ extension AuthServer {
         // has no verifier.
         if let redeemed = record.redeemed {
             let alreadyRevoked = familyIsRevoked(redeemed.family)
-            revokeFamily(redeemed.family, at: now, reason: "code reuse")
-            return (.refused(OAuthError(description: "code already used at \(redeemed.at.clockText); the tokens issued from it are revoked (fam\(redeemed.family + 1))",
+            endGrant(redeemed.family, at: now, reason: "code reuse", policy: policy)
+            return (.refused(OAuthError(description: "code already used at \(redeemed.at.clockText); the grant issued from it (fam\(redeemed.family + 1)) is revoked",
                                         rule: "RFC 6749 §4.1.2")), alreadyRevoked ? nil : redeemed.family)
         }
         if now >= record.expiresAt { return refuse("code expired \((now - record.expiresAt).text) ago", "RFC 6749 §4.1.2") }

@@ -12,18 +12,29 @@ extension AuthServer {
     func endSessions(ofUser user: Int, at now: VirtualTime, reason: String, policy: Policy) -> [Int] {
         let mine = families.indices.filter { families[$0].user == user }
         let revoked = mine.filter { families[$0].revoked == nil }
-        for family in revoked { revokeFamily(family, at: now, reason: reason) }
-        // RFC 7009 §2.1: when a server supports revoking access tokens, ending
-        // a refresh token SHOULD also invalidate the access tokens of its
-        // grant; the denylist is how this one revokes access tokens.
-        if policy.denylist {
-            let nowSeconds = now.unixSeconds(epoch: World.epoch)
-            for family in mine {
-                for token in families[family].accessTokenIDs where token.expiresAt > nowSeconds {
-                    denylist(tokenID: token.id, expiresAt: token.expiresAt, now: now)
-                }
-            }
-        }
+        for family in mine { endGrant(family, at: now, reason: reason, policy: policy) }
         return revoked
+    }
+
+    /// Ends a grant: its family's refresh tokens are refused from now on,
+    /// and, when the server keeps a denylist (it can revoke access tokens),
+    /// the family's unexpired access tokens are denylisted with it. RFC 7009
+    /// §2.1: a server that supports revoking access tokens "SHOULD also
+    /// invalidate all access tokens based on the same authorization grant";
+    /// RFC 6749 §4.1.2 asks the same of a reused code "(when possible)".
+    /// Without a denylist, access tokens validated locally stay valid until
+    /// they expire, and the narrator says so. A family revoked earlier keeps
+    /// its first reason. Returns the `jti`s denylisted.
+    @discardableResult
+    func endGrant(_ family: Int, at now: VirtualTime, reason: String, policy: Policy) -> [String] {
+        revokeFamily(family, at: now, reason: reason)
+        guard policy.denylist else { return [] }
+        let nowSeconds = now.unixSeconds(epoch: World.epoch)
+        var denylisted: [String] = []
+        for token in families[family].accessTokenIDs where token.expiresAt > nowSeconds {
+            denylist(tokenID: token.id, expiresAt: token.expiresAt, now: now)
+            denylisted.append(token.id)
+        }
+        return denylisted
     }
 }

@@ -235,7 +235,7 @@ public final class AuthServer {
             let when = rotation.map { "it was rotated at \($0.rotatedAt.clockText)" }
                 ?? "an earlier token of fam\(familyIndex + 1), rotated more than \(RotationHistory.capacity) refreshes ago"
             if policy.reuseDetection {
-                revokeFamily(familyIndex, at: now, reason: "reuse detected")
+                endGrant(familyIndex, at: now, reason: "reuse detected", policy: policy)
                 return (.refused(OAuthError(description: "refresh token reuse detected: \(when); family fam\(familyIndex + 1) revoked",
                                             rule: "RFC 9700 §4.14.2")), familyIndex)
             }
@@ -310,14 +310,15 @@ public final class AuthServer {
         families[index].revoked = (now, reason)
     }
 
-    /// RFC 7009 §2.1: revoking a refresh token ends its family; revoking an
-    /// access token denylists its `jti`. Unknown tokens are not an error (§2.2).
+    /// RFC 7009 §2.1: revoking a refresh token ends its grant (`endGrant`:
+    /// the family, and with a denylist its access tokens); revoking an access
+    /// token denylists its `jti`. Unknown tokens are not an error (§2.2).
     @discardableResult
     func revoke(token: String, now: VirtualTime, policy: Policy, reason: String) -> (family: Int?, denylisted: String?) {
         // Any token of a family, current or rotated, revokes the grant (RFC 7009 §2.1).
         if let family = unseal(token)?.family {
             let alreadyRevoked = families[family].revoked != nil
-            revokeFamily(family, at: now, reason: reason)
+            endGrant(family, at: now, reason: reason, policy: policy)
             return (alreadyRevoked ? nil : family, nil)
         }
         if policy.denylist, case .valid(let claims) = validator.validate(token, now: now, epoch: World.epoch) {
