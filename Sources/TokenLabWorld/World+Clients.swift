@@ -156,7 +156,7 @@ extension World {
         }
         let action = "ride \(client.user) refresh"
         var parts: [String] = []
-        if !read.isEmpty { parts.append("got \(read.map(shortID).joined(separator: " ")) from the JSON body (same origin as the app: CORS lets the page read it)") }
+        if !read.isEmpty { parts.append("got \(read.map(shortID).joined(separator: " ")) from the JSON body (the request came from the app's origin, which CORS lets read the answer)") }
         if !jar.isEmpty { parts.append("\(jar.joined(separator: " ")) stayed in \(client.user)'s cookie jar, out of script's reach") }
         if read.isEmpty {
             attackLog.noteBlocked(action, why: "the response put every token in HttpOnly cookies: the script read nothing", rule: "RFC 6265 §4.1.2.6", at: now)
