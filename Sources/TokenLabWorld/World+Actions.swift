@@ -154,7 +154,7 @@ extension World {
             record(.client, from: client.name, "refreshes with \(shortID(refresh)) and, before the answer, logs out", tokens: [shortID(refresh)])
             send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false))
             let access = client.access
-            client.dropTokens()
+            client.dropTokens(at: now)
             send(.logout(refresh: refresh, access: access), from: index, purpose: .logout)
         default:
             send(.refresh(refresh), from: index, purpose: .refresh(resume: nil, isRetry: false), responseLost: true)
@@ -203,14 +203,14 @@ extension World {
         }
         if policy.hasBackend, !client.isAttacker, client.session != nil {
             // The page ends its session at the backend, which revokes the tokens it holds (BCP §6.1.2).
-            client.dropTokens()
+            client.dropTokens(at: now)
             send(.backendLogout, from: index, purpose: .logout)
             try settle()
             return
         }
         let (refresh, access) = (client.refresh, client.access)
         // The browser forgets its tokens at once, whatever the server does.
-        client.dropTokens()
+        client.dropTokens(at: now)
         send(.logout(refresh: refresh, access: access), from: index, purpose: .logout)
         try settle()
     }

@@ -312,7 +312,7 @@ extension World {
         case .oauthError(let error):
             record(.security, from: World.attacker, action, "the forged refresh was refused (\(error.code))", rule: error.rule)
             if let family = client.family, auth.familyIsRevoked(family) {
-                client.dropTokens()
+                client.dropTokens(at: now)
                 record(.client, from: client.name, "its refresh cookie's family is revoked: \(client.user) must log in again")
                 attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)", user: client.user)
             }

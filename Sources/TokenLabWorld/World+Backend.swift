@@ -81,7 +81,7 @@ extension World {
         case .backendLogout:
             // The session ends at once: the backend forgets its tokens and revokes them (RFC 7009).
             let (refresh, access, session) = (backend.refresh, backend.access, backend.profile.session)
-            backend.dropTokens()
+            backend.dropTokens(at: now)
             // The session's id names the answer; it ends with it.
             backend.profile.session = session
             if refresh == nil && access == nil {
@@ -133,7 +133,7 @@ extension World {
             }
         case (.refresh(let resume, _), .oauthError(let error)):
             // A dead grant ends the session (BCP §6.2.2.2).
-            backend.dropTokens()
+            backend.dropTokens(at: now)
             if isRecording {
                 record(.client, from: backend.name, "refresh refused: ends \(backend.user)'s session; \(backend.user) must log in again")
                 attackLog.noteCost("\(backend.user) was logged out at \(now.clockText): \(error.description)", user: backend.user)
@@ -143,6 +143,7 @@ extension World {
         case (.logout, _):
             answerNext(of: b, .backendDone("session ended"))
             backend.profile.session = nil
+            backend.profile.sessionEndedAt = now
         default:
             break
         }

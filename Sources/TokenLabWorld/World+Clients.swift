@@ -61,7 +61,7 @@ extension World {
                 if isRecording { record(.client, from: client.name, "refresh refused: she keeps what she holds (\(attackerHoldings))") }
                 break
             }
-            client.dropTokens()
+            client.dropTokens(at: now)
             if isRecording {
                 record(.client, from: client.name, "refresh refused: drops its tokens; \(client.user) must log in again")
                 attackLog.noteCost("\(client.user) was logged out at \(now.clockText): \(error.description)", user: client.user)
@@ -181,7 +181,7 @@ extension World {
         // link (RFC 6265 §5.4): with the refresh token in one, the app cannot
         // refresh at all, and its session is over.
         if !client.isAttacker, !client.isBackend, !byAttacker, client.refreshStorage == .cookie, cookie(.refresh, of: client).secure, !policy.tls {
-            client.dropTokens()
+            client.dropTokens(at: now)
             if isRecording {
                 let why = "its refresh cookie \(shortID(refresh)) is Secure, and a Secure cookie is never sent over a plain link"
                 record(.client, from: client.name, "cannot refresh: \(why); \(client.user) must log in again", rule: "RFC 6265 §4.1.2.5, §5.4")

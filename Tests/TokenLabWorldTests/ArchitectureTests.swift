@@ -37,6 +37,10 @@ import Testing
         #expect(logout.contains { $0.contains("backend -> auth  POST /revoke (logout) rt2 at2  200 family fam1 revoked") }, "\(logout)")
         #expect(logout.contains { $0.contains("alice.browser -> backend  POST /bff/logout  Cookie s1  200 session ended; Set-Cookie clears the session cookie") }, "\(logout)")
         #expect(s.outcomes(of: "ride alice GET /orders").allSatisfy { !$0.contains("200") })
+        // The ride was possible until the session ended, not only until its last success.
+        let report = s.run("report")
+        let ended = logout.first { $0.contains("POST /bff/logout") }.map { String($0.prefix(12)) } ?? "?"
+        #expect(report.contains { $0.contains("usable until \(ended): the victim's session ended") }, "\(report)")
     }
 
     @Test func aSilentLoginByInjectedScriptGetsACodeButNoFamilyUnderABackend() {

@@ -146,7 +146,7 @@ final class Client {
 
     /// The app forgets its tokens (logout, a dead session): this tab's own
     /// and the browser's shared ones. Other tabs keep what is in their memory.
-    func dropTokens() {
+    func dropTokens(at now: VirtualTime) {
         shelf.access = nil
         shelf.accessExpiresAt = nil
         shelf.refresh = nil
@@ -154,6 +154,7 @@ final class Client {
         profile.shelf.accessExpiresAt = nil
         profile.shelf.refresh = nil
         profile.session = nil
+        profile.sessionEndedAt = now
         family = nil
     }
 
@@ -190,6 +191,9 @@ final class BrowserProfile {
     var accessCookie: CookieAttributes?
     var refreshCookie: CookieAttributes?
     var sessionCookie: CookieAttributes?
+    /// When this browser (or this backend) last dropped its session: the
+    /// end of what a script riding it could do (the report reads it).
+    var sessionEndedAt: VirtualTime?
     init() {}
     init(copying other: BrowserProfile) {
         shelf = other.shelf
@@ -197,6 +201,7 @@ final class BrowserProfile {
         accessCookie = other.accessCookie
         refreshCookie = other.refreshCookie
         sessionCookie = other.sessionCookie
+        sessionEndedAt = other.sessionEndedAt
     }
 }
 

@@ -155,11 +155,14 @@ extension World {
 
     private func sessionUsability(_ material: AttackLog.Material) -> Usability {
         // Any tab of the victim's browser with a session: its own tokens, or a live session at the backend.
-        let open = clients.indices.contains { i in
-            clients[i].user == material.victim && !clients[i].isAttacker && !clients[i].isBackend
-                && (clients[i].access != nil || clients[i].refresh != nil || liveBackend(for: i) != nil)
+        let victim = clients.indices.filter { clients[$0].user == material.victim && !clients[$0].isAttacker }
+        let open = victim.contains { i in
+            !clients[i].isBackend && (clients[i].access != nil || clients[i].refresh != nil || liveBackend(for: i) != nil)
         }
-        return Usability(until: material.lastSuccess, hasEnded: !open,
+        // Ended: the ride was possible until the last of her page and backend dropped the session.
+        let ended = victim.compactMap { clients[$0].profile.sessionEndedAt }.max()
+        let until = open ? material.lastSuccess : material.lastSuccess.map { max(ended ?? $0, $0) }
+        return Usability(until: until, hasEnded: !open,
                          what: open ? "nothing yet; it works while the victim's page is open" : "the victim's session ended",
                          rule: "browser-based-apps BCP §5.1.4")
     }
