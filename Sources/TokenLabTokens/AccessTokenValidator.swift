@@ -198,6 +198,9 @@ public final class AccessTokenValidator {
                 // The flaw on purpose: the RSA public key's PEM used as an HMAC secret.
                 let confused = rsa.confusedHMACKey
                 verified = Base64URL.decodeScratch(signaturePart) { confused.isValidSignature(UnsafeRawBufferPointer($0), for: signingInput) }
+            } else if let kid = header.kid, rsaKeys.contains(where: { $0.kid == kid }) {
+                // RFC 8725 §3.1: "each key MUST be used with exactly one algorithm".
+                return .rejected(.keyOfAnotherAlgorithm(kid: kid, alg: header.alg, keyAlgorithm: "RS256"))
             } else {
                 return .rejected(.unknownKey(header.kid))
             }

@@ -7,6 +7,9 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
     case algorithmNotAllowed(String)
     case wrongType(String?)
     case unknownKey(String?)
+    /// The `kid` names a key of another algorithm (an RSA public key under
+    /// an HS256 header): a key is used with its own algorithm only.
+    case keyOfAnotherAlgorithm(kid: String, alg: String, keyAlgorithm: String)
     case badSignature
     case expired(ago: Duration)
     case notYetValid(for: Duration)
@@ -27,6 +30,8 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
         case .algorithmNotAllowed(let alg): "alg \(JSONValue.quoted(alg)) not allowed"
         case .wrongType(let typ): typ.map { "typ \(JSONValue.quoted($0)) is not at+jwt" } ?? "typ missing, at+jwt required"
         case .unknownKey(let kid): kid.map { "unknown kid \(JSONValue.quoted($0))" } ?? "no kid and no single key"
+        case .keyOfAnotherAlgorithm(let kid, let alg, let keyAlgorithm):
+            "kid \(JSONValue.quoted(kid)) is an \(keyAlgorithm) key: one key, one algorithm, never an \(alg) secret"
         case .badSignature: "signature does not verify"
         case .expired(let ago): "expired \(ago.text) ago"
         case .notYetValid(let wait): "not valid for another \(wait.text)"
@@ -49,6 +54,7 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
         case .algorithmNotAllowed: "RFC 8725 §3.1"
         case .wrongType: "RFC 9068 §4, RFC 8725 §3.11"
         case .unknownKey: "RFC 7515 §4.1.4"
+        case .keyOfAnotherAlgorithm: "RFC 8725 §3.1"
         case .badSignature: "RFC 7515 §5.2"
         case .expired: "RFC 7519 §4.1.4"
         case .notYetValid: "RFC 7519 §4.1.5"
@@ -72,7 +78,7 @@ public enum TokenRejection: Equatable, Sendable, CustomStringConvertible {
         case .malformed: "malformed"
         case .algorithmNotAllowed: "alg"
         case .wrongType: "typ"
-        case .unknownKey: "kid"
+        case .unknownKey, .keyOfAnotherAlgorithm: "kid"
         case .badSignature: "signature"
         case .expired: "expired"
         case .notYetValid: "nbf"

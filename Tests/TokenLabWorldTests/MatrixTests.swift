@@ -196,7 +196,7 @@ import TokenLabTokens
         s.run("login alice", "forge confusion from alice")
         #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  ?access_token= ft1  200 admin console"])
         s.run("set keys.per_alg on")
-        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  ?access_token= ft1  401 invalid_token: unknown kid \"rsa1\""])
+        #expect(s.outcomes(of: "as mallory call GET /admin") == ["GET /admin  ?access_token= ft1  401 invalid_token: kid \"rsa1\" is an RS256 key: one key, one algorithm, never an HS256 secret"])
         #expect(Matrix.run(attack: "key-confusion", preset: "bcp").apiRequests == 0)
         // The genuine RS256 token verifies with the lab key's JWK (n, e) as published.
         let decoded = try DecodedJWS(s.world.ledger.entry(id: "at1")!.value)

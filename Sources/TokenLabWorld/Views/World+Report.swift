@@ -49,7 +49,7 @@ extension World {
             ("reuse detected", "reuse detection"), ("(logout)", "logout"), ("(admin)", "admin revocation"), ("(password change)", "password change"), ("denylist", "denylist"), ("retired", "key retirement"),
             ("inactive", "introspection"), ("family was revoked", "family revoked"), ("rotated", "rotation"),
             ("another key", "proof of possession"), ("invalid_dpop_proof", "proof of possession"),
-            ("no word of", "strong secret"), ("no shared secret", "no shared secret"), ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
+            ("no word of", "strong secret"), ("no shared secret", "no shared secret"), ("does not verify", "signature check"), ("unknown kid", "unknown key (kid)"), ("one key, one algorithm", "key per algorithm"), ("alg ", "alg check"), ("audience", "aud check"), ("typ", "typ check"),
             ("issuer", "iss check"), ("expired", "expiry"), ("expiry", "expiry"), ("was revoked", "revocation"), ("family revoked", "revocation"), ("no token", "no token held"), ("session ended", "session ended"),
         ]
         return labels.first(where: { text.contains($0.0) })?.1 ?? "refused"
