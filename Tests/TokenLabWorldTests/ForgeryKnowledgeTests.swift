@@ -21,6 +21,22 @@ import TokenLabTokens
         #expect(report.contains { $0.hasPrefix("   ft2 (forged access): 1 ok (GET /admin ×1)") }, "\(report)")
     }
 
+    /// A BFF keeps tokens out of the page, but a leaked signing key signs
+    /// tokens from scratch: the architecture is no defence against it. A
+    /// forgery that keeps a genuine signature has nothing to start from.
+    @Test func underABFFAKeyleakWritesItsClaimsFromScratchAndStillGetsIn() throws {
+        let s = session(preset: "bff")
+        s.run("login alice")
+        let made = s.outcomes(of: "forge keyleak from alice")
+        #expect(made.first?.hasPrefix("forge keyleak from scratch  made ft1:") == true
+                && made.first?.contains("claims written from scratch") == true, "\(made)")
+        let claims = try DecodedJWS(try #require(s.world.ledger.entry(id: "ft1")).value).payload
+        #expect(claims["sub"] == .string("alice") && claims["aud"] == .string("https://api.tokenlab.test"), "\(claims)")
+        #expect(s.outcomes(of: "as mallory call GET /admin").first?.hasSuffix("200 admin console") == true)
+        let tamper = s.outcomes(of: "forge tamper from alice").first ?? ""
+        #expect(tamper.contains("nothing: nothing to copy") && tamper.contains("a tamper forgery starts from a genuine token"), "\(tamper)")
+    }
+
     @Test func aKeyleakAfterRotateAndRetireSignsWithTheLeakedKeyAndIsRefused() throws {
         let s = session()
         s.run("login alice", "forge keyleak from alice", "keys rotate", "keys retire k1", "refresh alice")
