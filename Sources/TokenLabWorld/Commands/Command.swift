@@ -180,7 +180,7 @@ public struct CommandSpec: Sendable {
                     summary: "mallory sends a token request with a code she stole (the latest if none named), without its verifier",
                     example: "as mallory redeem c1", rule: "RFC 6749 §4.1.3, RFC 7636 §4.6"),
         CommandSpec(name: "forge", usage: "forge tamper|none|None|audience|idtoken|keyleak|confusion from TOKEN|USER | forge edit TOKEN|USER CLAIM=VALUE|CLAIM+=WORD... [sign keep|none|KID|cracked|guess SECRET]",
-                    summary: "mallory builds a token from a genuine one (USER: their current access token), or edits any token's claims and signs it her way",
+                    summary: "mallory builds a token from a genuine one (USER: their current access token; if the page holds none, none/None/keyleak/confusion write their claims from scratch), or edits any token's claims and signs it her way",
                     example: "forge none from alice", rule: "RFC 8725 §2.1, §3"),
         CommandSpec(name: "crack", usage: "crack TOKEN|USER",
                     summary: "mallory tries a built-in word list as the HS256 secret of a token, offline; a hit gives her the key",
