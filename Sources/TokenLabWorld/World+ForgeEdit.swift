@@ -62,8 +62,9 @@ extension World {
         if case .key(let kid) = signing, kid != RS256Key.lab.kid { held = try keyToSign(signing) }
         var values: [JSONValue?] = []
         for edit in edits { values.append(edit.appends ? nil : try claimValue(edit)) }
-        // A fresh jti unless she writes one: each forgery is its own token.
-        if !edits.contains(where: { $0.name == "jti" }) { set("jti", .string(freshForgeryID())) }
+        // A fresh jti unless she writes one: each forgery is its own token (and the line says so).
+        let freshTokenID = !edits.contains(where: { $0.name == "jti" })
+        if freshTokenID { set("jti", .string(freshForgeryID())) }
         for (edit, value) in zip(edits, values) {
             if edit.appends {
                 let old = JSONValue.object(claims)[edit.name]?.stringValue ?? ""
@@ -113,7 +114,7 @@ extension World {
         attackerTakes(token: token, kind: .forged, how: "forged (edit)", victim: victim, expiresAt: expiry)
         attackLog.acquire(id: id, kind: "forged access", token: token, origin: "forged (edit \(changes); \(how)) from \(baseID)",
                           victim: victim, at: now)
-        record(.security, from: World.attacker, "forge edit \(baseID) \(changes) sign \(signing.text)", "made \(id): \(how)",
+        record(.security, from: World.attacker, "forge edit \(baseID) \(changes) sign \(signing.text)", "made \(id): \(how)" + (freshTokenID ? "; jti is new (each forgery is its own token)" : ""),
                rule: rule, tokens: [baseID, id])
     }
 

@@ -6,7 +6,7 @@ import TokenLabTokens
 /// into her hands and is used through the same API as anyone's token.
 extension World {
     public static let forgeries: [(name: String, summary: String, rule: String)] = [
-        ("tamper", "role admin and scope admin written into a copy of TOKEN; the old signature kept", "RFC 7515 §5.2"),
+        ("tamper", "role admin, scope admin and a fresh jti written into a copy of TOKEN; the old signature kept", "RFC 7515 §5.2"),
         ("none", "alg none and no signature, claims copied from TOKEN with role admin", "RFC 8725 §2.1, §3.1"),
         ("None", "the same with alg \"None\": a case variant some libraries let through", "RFC 7515 §4.1.1, RFC 8725 §3.1"),
         ("audience", "a genuine token for another API (aud), replayed here", "RFC 9068 §4, RFC 8725 §3.9"),
