@@ -181,7 +181,7 @@ extension World {
             }
             return .reached("script reads \(read)", rule: "browser-based-apps BCP §5.1.1")
         case "device":
-            if place == .memory { return .blocked("tokens held only in memory were gone when the page closed", rule: "browser-based-apps BCP §8.4") }
+            if place == .memory { return .blocked("tokens held only in memory do not outlive the page, and this theft takes the device with the browser closed (an open page on an unlocked device would give them up)", rule: "browser-based-apps BCP §8.4") }
             if place == .sessionStorage {
                 return .blocked("sessionStorage lives as long as its tab: it was gone when the tab closed", rule: "browser-based-apps BCP §8.5")
             }
