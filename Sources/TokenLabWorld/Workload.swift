@@ -54,10 +54,7 @@ extension Workload {
     /// times and returns how many matched, mod 256 (so the work cannot be
     /// skipped); the bench times it.
     public static func macsOfOneAccessToken(_ count: Int) -> (signingInputBytes: Int, matched: UInt8) {
-        let workload = Workload(clients: 1, duration: .minutes(1), seed: 1)
-        let world = workload.makeWorld()
-        world.advance(by: workload.loginWindow)  // logged in by then
-        guard let token = world.clients.first?.access, let lastDot = token.utf8.lastIndex(of: UInt8(ascii: ".")) else { return (0, 0) }
+        guard let (world, token) = oneLoggedInClient(), let lastDot = token.utf8.lastIndex(of: UInt8(ascii: ".")) else { return (0, 0) }
         let input = Array(token.utf8[..<lastDot])
         guard let signature = Base64URL.decode(String(token[token.utf8.index(after: lastDot)...])) else { return (0, 0) }
         let key = world.auth.keys[0]
@@ -76,14 +73,19 @@ extension Workload {
     /// how many were accepted, mod 256. Against the HMAC floor, it shows what
     /// validation adds to the MAC itself.
     public static func validationsOfOneAccessToken(_ count: Int) -> UInt8 {
-        let workload = Workload(clients: 1, duration: .minutes(1), seed: 1)
-        let world = workload.makeWorld()
-        world.advance(by: workload.loginWindow)  // logged in by then
-        guard let token = world.clients.first?.access else { return 0 }
+        guard let (world, token) = oneLoggedInClient() else { return 0 }
         var accepted: UInt8 = 0
         for _ in 0..<count {
             if case .valid = world.api.validator.validate(token, now: world.now, epoch: World.epoch) { accepted &+= 1 }
         }
         return accepted
+    }
+
+    /// A one-client workload world after its login, and the client's access token.
+    private static func oneLoggedInClient() -> (World, String)? {
+        let workload = Workload(clients: 1, duration: .minutes(1), seed: 1)
+        let world = workload.makeWorld()
+        world.advance(by: workload.loginWindow)  // logged in by then
+        return world.clients.first?.access.map { (world, $0) }
     }
 }

@@ -64,11 +64,11 @@ extension World {
         ledger.entries.filter { $0.kind == .access && $0.family == family && $0.expiresAt > now }.map(\.id)
     }
 
-    /// "; " and what ending `family`'s grant did to its unexpired access
-    /// tokens (`except` one the line speaks of already), or "" when none is left.
-    func accessFateAfterGrantEnds(_ family: Int, except: String? = nil) -> String {
+    /// What ending `family`'s grant did to its unexpired access tokens
+    /// (`except` one the line speaks of already), or nil when none is left.
+    func accessFateAfterGrantEnds(_ family: Int, except: String? = nil) -> String? {
         let live = liveAccessTokens(of: family).filter { $0 != except }
-        guard !live.isEmpty else { return "" }
-        return "; " + accessTokenFate(live, denylisted: policy.denylist, familyRevoked: true)
+        guard !live.isEmpty else { return nil }
+        return accessTokenFate(live, denylisted: policy.denylist, familyRevoked: true)
     }
 }

@@ -143,7 +143,7 @@ extension World {
             if isRecording, let family = revokedFamily {
                 // RFC 9700 §4.14.2 revokes the refresh tokens; what becomes of access tokens depends on the API.
                 record(.security, from: "auth", "reuse of \(shortID(token)) detected",
-                       "family fam\(family + 1) revoked: its refresh tokens are refused" + accessFateAfterGrantEnds(family),
+                       "family fam\(family + 1) revoked: its refresh tokens are refused" + (accessFateAfterGrantEnds(family).map { "; " + $0 } ?? ""),
                        rule: "RFC 9700 §4.14.2", tokens: [shortID(token), "fam\(family + 1)"] + liveAccessTokens(of: family))
             }
         case .logout(let refresh, let access):
@@ -154,8 +154,7 @@ extension World {
                     notes.append(family.map { "family fam\($0 + 1) revoked" } ?? "nothing to revoke")
                     // With a denylist the grant's other access tokens go with it (RFC 7009 §2.1); the one presented is told below.
                     if isRecording, let family, policy.denylist {
-                        let others = accessFateAfterGrantEnds(family, except: access.map(shortID))
-                        if !others.isEmpty { notes.append(String(others.dropFirst(2)) + " with its grant") }
+                        if let others = accessFateAfterGrantEnds(family, except: access.map(shortID)) { notes.append(others + " with its grant") }
                     }
                 } else {
                     notes.append("\(shortID(refresh)) stays valid (logout.revoke off)")
@@ -190,7 +189,7 @@ extension World {
             let result = auth.revoke(token: token, now: now, policy: policy, reason: "revoked")
             response = .revoked
             if isRecording {
-                let note = result.family.map { "family fam\($0 + 1) revoked" + accessFateAfterGrantEnds($0) }
+                let note = result.family.map { "family fam\($0 + 1) revoked" + (accessFateAfterGrantEnds($0).map { "; " + $0 } ?? "") }
                     ?? result.denylisted.map { "jti \($0) denylisted" }
                     ?? "nothing revoked (unknown, already revoked, or access token without denylist)"
                 record(.request, from: client.name, to: "auth", "POST /revoke \(shortID(token))", "200 " + note,

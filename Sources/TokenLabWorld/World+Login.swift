@@ -103,7 +103,7 @@ extension World {
         guard isRecording else { return response }
         if let family = revokedFamily {
             // "SHOULD revoke (when possible) all tokens previously issued": access tokens only with a denylist.
-            record(.security, from: "auth", "\(code) presented twice", "family fam\(family + 1) issued from it revoked" + accessFateAfterGrantEnds(family),
+            record(.security, from: "auth", "\(code) presented twice", "family fam\(family + 1) issued from it revoked" + (accessFateAfterGrantEnds(family).map { "; " + $0 } ?? ""),
                    rule: "RFC 6749 §4.1.2", tokens: [code, "fam\(family + 1)"] + liveAccessTokens(of: family))
         }
         // Follow the attacker's stolen code and what it got her.
